@@ -1,0 +1,90 @@
+/**
+ * `lan-party` entry: the host core without Electron, for machines without a
+ * display, for CI, and for browser players.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseHostArgs, USAGE, UsageError, type HostCommand } from './host-args.js';
+import { startHeadlessHost, type HeadlessHost } from './run-host.js';
+
+function printReady(running: HeadlessHost): void {
+  const state = running.host.getBrokerState();
+  const broker = state.running ? `broker on path ${state.path}, key ${state.key}` : 'broker stopped';
+  const lines = [
+    `LAN Party host running on port ${running.port} (instance ${running.host.instanceId}, ${broker})`,
+    ...running.urls.map((url, i) => `  ${i === 0 ? 'Open on this machine:' : 'Open on the LAN:     '} ${url}`),
+    `  Host control from another machine: add ?token=${running.token} to the URL`,
+    '  Press Ctrl+C to stop.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'host') {
+    process.stderr.write(`lan-party: unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let parsed: HostCommand | null;
+  try {
+    parsed = parseHostArgs(rest);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`lan-party host: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (parsed === null) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let running: HeadlessHost;
+  try {
+    running = await startHeadlessHost({
+      settings: parsed.settings,
+      rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
+      bindHost: parsed.bindHost,
+      token: parsed.token,
+      startBroker: parsed.startBroker,
+    });
+  } catch (error) {
+    process.stderr.write(`lan-party host: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  printReady(running);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stderr.write(`lan-party host: ${signal} again, exiting now\n`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      process.stdout.write(`Stopping (${signal}): closing the broker and sending goodbyes...\n`);
+      running.close().then(
+        () => {
+          process.stdout.write('Stopped.\n');
+          resolve(0);
+        },
+        (error: unknown) => {
+          process.stderr.write(`lan-party host: error while stopping: ${String(error)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+// `peer` keeps internal timers alive (see broker.ts), so exit explicitly.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`lan-party: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+/**
+ * Flags of `lan-party host`, parsed with Node's own `util.parseArgs` (strict)
+ * and validated with the contract's schemas, so a bad flag gets the same
+ * message the UI would show.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import {
+  BrokerKeySchema,
+  BrokerPathSchema,
+  DisplayNameSchema,
+  describeIssues,
+  type Settings,
+} from '../../src-preload/contract.js';
+import { defaultSettings } from '../host/settings.js';
+
+export const USAGE = `Usage: lan-party host [options]
+
+Runs a LAN Party host without a window: the PeerJS broker, LAN discovery,
+and the LAN Party page for browsers, all on one port.
+
+Options:
+  --port N            preferred port (default 9000; the next free one if taken; 0 = any)
+  --host ADDR         address to bind (default 0.0.0.0, every IPv4 interface)
+  --name NAME         display name on the LAN (default: the OS user name)
+  --interface NAME    network interface for discovery (repeatable; default: all)
+  --no-discovery      do not advertise or browse the LAN over mDNS
+  --no-broker         start with the embedded broker stopped
+  --broker-path PATH  broker path (default /)
+  --broker-key KEY    broker key (default peerjs)
+  --token TOKEN       control token for other machines (default: random, printed)
+  -h, --help          show this help
+
+Other commands:
+  lan-party --help    show this help`;
+
+export class UsageError extends Error {}
+
+export interface HostCommand {
+  settings: Settings;
+  bindHost: string | undefined;
+  token: string | undefined;
+  startBroker: boolean;
+}
+
+const PortFlag = z.coerce.number().int('the port is a whole number').min(0).max(65535, 'the port is at most 65535');
+const HostFlag = z.string().regex(/^[0-9a-fA-F.:]+$/, 'the bind address is an IP address');
+const TokenFlag = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'the token is 8 to 128 letters, digits, "-" or "_"');
+const InterfaceFlag = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'an interface name is 1 to 64 plain characters');
+
+function flag<T>(schema: z.ZodType<T>, name: string, value: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--${name}: ${describeIssues(parsed.error).replace(/^input: /, '')}`);
+  return parsed.data;
+}
+
+/** Parses `host` arguments; throws UsageError on anything unexpected. Returns null for --help. */
+export function parseHostArgs(args: string[]): HostCommand | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        name: { type: 'string' },
+        interface: { type: 'string', multiple: true },
+        'no-discovery': { type: 'boolean' },
+        'no-broker': { type: 'boolean' },
+        'broker-path': { type: 'string' },
+        'broker-key': { type: 'string' },
+        token: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return null;
+  const settings = defaultSettings();
+  if (values.port !== undefined) settings.broker.port = flag(PortFlag, 'port', values.port);
+  if (values.name !== undefined) settings.displayName = flag(DisplayNameSchema, 'name', values.name);
+  if (values['broker-path'] !== undefined) settings.broker.path = flag(BrokerPathSchema, 'broker-path', values['broker-path']);
+  if (values['broker-key'] !== undefined) settings.broker.key = flag(BrokerKeySchema, 'broker-key', values['broker-key']);
+  settings.interfaces = (values.interface ?? []).map((name) => flag(InterfaceFlag, 'interface', name));
+  settings.discovery = !values['no-discovery'];
+  return {
+    settings,
+    bindHost: values.host === undefined ? undefined : flag(HostFlag, 'host', values.host),
+    token: values.token === undefined ? undefined : flag(TokenFlag, 'token', values.token),
+    startBroker: !values['no-broker'],
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The headless host: the host core plus the built page and the web bridge on
+ * the same port. Used by the `lan-party host` CLI and by the tests.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type { Settings } from '../../src-preload/contract.js';
+import { CONTENT_SECURITY_POLICY } from '../host/content-security-policy.js';
+import { LanHost } from '../host/lan-host.js';
+import { reachableAddresses } from '../host/network-addresses.js';
+import { serveStatic } from '../host/static-files.js';
+import { WebBridge } from './web-bridge.js';
+
+export interface HeadlessHostOptions {
+  settings: Settings;
+  /** Folder of the built renderer (`out/renderer`). */
+  rendererDir: string;
+  bindHost?: string;
+  /** Token that grants control from other machines; random when omitted. */
+  token?: string;
+  startBroker?: boolean;
+}
+
+export interface HeadlessHost {
+  host: LanHost;
+  port: number;
+  token: string;
+  /** URLs to open: loopback first, then each LAN address. */
+  urls: string[];
+  close(): Promise<void>;
+}
+
+export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HeadlessHost> {
+  let rendererDir: string;
+  try {
+    rendererDir = fs.realpathSync(options.rendererDir);
+  } catch {
+    throw new Error(`The built page is missing (${options.rendererDir}): run \`npm run build\` first.`);
+  }
+  const token = options.token ?? randomBytes(16).toString('hex');
+  const host = new LanHost({
+    mode: 'headless',
+    settings: options.settings,
+    bindHost: options.bindHost,
+    startBroker: options.startBroker,
+  });
+  const bridge = new WebBridge(host, token);
+  // Registered last: the broker's and the API's routes take precedence.
+  host.http.addRequestRoute((req, res, url) => {
+    serveStatic(rendererDir, req, res, url, {
+      spaFallback: true,
+      htmlHeaders: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Frame-Options': 'DENY' },
+    });
+    return true;
+  });
+  await host.start();
+  const port = host.port ?? 0;
+  const loopbackBind = options.bindHost?.startsWith('127.') ?? false;
+  const addresses = loopbackBind ? [options.bindHost ?? '127.0.0.1'] : ['127.0.0.1', ...reachableAddresses(options.settings.interfaces).filter((a) => a !== '127.0.0.1')];
+  let closed = false;
+  return {
+    host,
+    port,
+    token,
+    urls: addresses.map((address) => `http://${address}:${port}/`),
+    async close() {
+      if (closed) return;
+      closed = true;
+      bridge.close();
+      await host.stop();
+    },
+  };
+}

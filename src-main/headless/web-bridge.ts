@@ -1,0 +1,122 @@
+/**
+ * The contract carried over a WebSocket, for browsers (which have no preload).
+ * Same channels and schemas as Electron IPC; control channels are answered
+ * only for callers that `access.ts` allows.
+ */
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  BRIDGE_PATH,
+  BridgeRequestSchema,
+  describeIssues,
+  invokeChannels,
+  parseInvokeInput,
+  type BridgeMessage,
+  type InvokeName,
+} from '../../src-preload/contract.js';
+import { createInvokeHandlers, forwardHostEvents } from '../host/host-api.js';
+import type { LanHost } from '../host/lan-host.js';
+import { canControl } from './access.js';
+
+const MAX_REQUEST_BYTES = 64 * 1024;
+/** A slow reader is cut off rather than buffered without limit. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+export const CONTROL_REFUSED =
+  'This action needs host control: use the page on the host machine, or open it with the ?token= printed by `lan-party host`.';
+
+function isInvokeName(name: string): name is InvokeName {
+  return Object.hasOwn(invokeChannels, name);
+}
+
+export class WebBridge {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+
+  constructor(
+    private readonly host: LanHost,
+    private readonly token: string,
+  ) {
+    host.http.addUpgradeRoute((req, socket, head, url) => {
+      if (url.pathname !== BRIDGE_PATH) return false;
+      const control = canControl(
+        {
+          remoteAddress: req.socket.remoteAddress,
+          host: req.headers.host,
+          origin: req.headers.origin,
+          token: url.searchParams.get('token'),
+        },
+        this.token,
+      );
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, control));
+      return true;
+    });
+  }
+
+  close(): void {
+    for (const client of this.wss.clients) client.terminate();
+    this.wss.close();
+  }
+
+  private onConnection(ws: WebSocket, control: boolean): void {
+    const handlers = createInvokeHandlers(this.host, control);
+    const send = (message: BridgeMessage): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.terminate();
+        return;
+      }
+      ws.send(JSON.stringify(message));
+    };
+    const unsubscribe = forwardHostEvents(this.host, control, (event, payload) => send({ kind: 'event', event, payload }));
+    ws.on('close', unsubscribe);
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => {
+      void this.onMessage(data, isBinary, control, handlers, send);
+    });
+  }
+
+  private async onMessage(
+    data: unknown,
+    isBinary: boolean,
+    control: boolean,
+    handlers: ReturnType<typeof createInvokeHandlers>,
+    send: (message: BridgeMessage) => void,
+  ): Promise<void> {
+    if (isBinary) {
+      send({ kind: 'protocol-error', error: 'Binary frames are not part of the bridge protocol' });
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(String(data));
+    } catch {
+      send({ kind: 'protocol-error', error: 'A bridge request must be JSON' });
+      return;
+    }
+    const request = BridgeRequestSchema.safeParse(raw);
+    if (!request.success) {
+      send({ kind: 'protocol-error', error: `Invalid bridge request: ${describeIssues(request.error)}` });
+      return;
+    }
+    const { id, method, input } = request.data;
+    if (!isInvokeName(method)) {
+      send({ kind: 'reply', id, ok: false, error: `Unknown method ${JSON.stringify(method)}` });
+      return;
+    }
+    if (invokeChannels[method].access === 'control' && !control) {
+      send({ kind: 'reply', id, ok: false, error: CONTROL_REFUSED });
+      return;
+    }
+    const parsed = parseInvokeInput(method, input);
+    if (!parsed.ok) {
+      send({ kind: 'reply', id, ok: false, error: parsed.error });
+      return;
+    }
+    try {
+      const handler = handlers[method] as (input: unknown) => unknown;
+      const value = await handler(parsed.value);
+      send({ kind: 'reply', id, ok: true, value: value ?? null });
+    } catch (error) {
+      send({ kind: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

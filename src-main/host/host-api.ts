@@ -1,0 +1,34 @@
+/**
+ * Binds the contract to a LanHost: one handler per invoke channel and the
+ * payload of every event channel. Both transports use it (Electron IPC in
+ * `src-main/ipc.ts`, the WebSocket bridge in `src-main/headless/web-bridge.ts`),
+ * so they cannot drift apart.
+ */
+import type { EventName, EventPayload, InvokeHandlers } from '../../src-preload/contract.js';
+import type { HostChange, LanHost } from './lan-host.js';
+
+export function createInvokeHandlers(host: LanHost, canControl: boolean): InvokeHandlers {
+  return {
+    getHostState: () => host.getHostState(canControl),
+    getLanState: () => host.getLanState(),
+    startBroker: () => host.startBroker(),
+    stopBroker: () => host.stopBroker(),
+    getSettings: () => host.getSettings(),
+    updateSettings: (patch) => host.updateSettings(patch),
+    setOwnPeerId: ({ peerId }) => {
+      host.setOwnPeerId(peerId);
+      return null;
+    },
+  };
+}
+
+type EventSink = <N extends EventName>(event: N, payload: EventPayload<N>) => void;
+
+/** Pushes contract events for every host change; returns the unsubscribe function. */
+export function forwardHostEvents(host: LanHost, canControl: boolean, send: EventSink): () => void {
+  return host.onChange((changes: ReadonlySet<HostChange>) => {
+    if (changes.has('broker')) send('brokerState', host.getBrokerState());
+    if (changes.has('lan') || changes.has('broker')) send('lanState', host.getLanState());
+    send('hostState', host.getHostState(canControl));
+  });
+}

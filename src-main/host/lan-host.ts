@@ -1,0 +1,275 @@
+/**
+ * The host core: one HTTP server carrying the broker and `/api/lan`, mDNS
+ * discovery of the other instances, and the election of the LAN's default
+ * broker. Electron-free: the Electron app and the headless host both run it.
+ */
+import { randomBytes } from 'node:crypto';
+import type {
+  BrokerState,
+  HostState,
+  LanBroker,
+  LanState,
+  Settings,
+  SettingsPatch,
+} from '../../src-preload/contract.js';
+import { Broker } from './broker.js';
+import { Discovery } from './discovery.js';
+import { DefaultBrokerElection } from './election.js';
+import { HostHttpServer, sendJson } from './http-server.js';
+import { reachableAddresses } from './network-addresses.js';
+
+export type HostChange = 'broker' | 'lan' | 'settings';
+
+export interface LanHostOptions {
+  mode: HostState['mode'];
+  settings: Settings;
+  /** Stable across restarts when given (Electron persists it); random otherwise. */
+  instanceId?: string;
+  /** Bind address of the HTTP server; default all IPv4 interfaces. */
+  bindHost?: string;
+  /** Start the embedded broker with the host (default true). */
+  startBroker?: boolean;
+  /** Coalesces bursts of state changes into one notification (ms). */
+  notifyIntervalMs?: number;
+}
+
+export function newInstanceId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+export class LanHost {
+  readonly instanceId: string;
+  readonly mode: HostState['mode'];
+  readonly http = new HostHttpServer();
+  readonly broker: Broker;
+  private settings: Settings;
+  private discovery: Discovery | null = null;
+  private readonly election = new DefaultBrokerElection();
+  private ownPeerId: string | null = null;
+  /** What discovery currently advertises, so unchanged broker state sends no re-announcement. */
+  private lastAdvertisedBroker: LanBroker | null = null;
+  private readonly listeners = new Set<(changes: ReadonlySet<HostChange>) => void>();
+  private pending = new Set<HostChange>();
+  private notifyTimer: NodeJS.Timeout | null = null;
+  private readonly notifyIntervalMs: number;
+  private stopped = false;
+
+  constructor(private readonly options: LanHostOptions) {
+    this.instanceId = options.instanceId ?? newInstanceId();
+    this.mode = options.mode;
+    this.settings = structuredClone(options.settings);
+    this.notifyIntervalMs = options.notifyIntervalMs ?? 50;
+    this.broker = new Broker(this.http, this.settings.broker, () => reachableAddresses(this.settings.interfaces));
+    this.broker.onChange(() => {
+      this.syncAdvertisedBroker();
+      this.changed('broker');
+    });
+    this.election.onChange(() => this.changed('lan'));
+    // Browsers cannot do mDNS: they learn the LAN (and its default broker) here.
+    this.http.addRequestRoute((req, res, url) => {
+      if (url.pathname !== '/api/lan') return false;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendJson(res, 405, { error: 'Only GET is allowed' });
+        return true;
+      }
+      sendJson(res, 200, this.getLanState());
+      return true;
+    });
+  }
+
+  /** Listens (preferred port or the next free one), starts the broker and discovery. */
+  async start(): Promise<void> {
+    await this.http.listen({ port: this.settings.broker.port, host: this.options.bindHost });
+    if (this.options.startBroker ?? true) this.broker.start();
+    if (this.settings.discovery) this.startDiscovery();
+    this.changed('broker');
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.listeners.clear();
+    await this.stopDiscovery();
+    this.election.dispose();
+    this.broker.stop();
+    await this.http.close();
+  }
+
+  get port(): number | null {
+    return this.http.port;
+  }
+
+  getSettings(): Settings {
+    return structuredClone(this.settings);
+  }
+
+  getBrokerState(): BrokerState {
+    return this.broker.getState();
+  }
+
+  getLanState(): LanState {
+    const found = this.discovery?.getState() ?? this.selfOnlyState();
+    return { ...found, defaultBroker: this.election.get() };
+  }
+
+  getHostState(canControl: boolean): HostState {
+    return {
+      instanceId: this.instanceId,
+      displayName: this.settings.displayName,
+      mode: this.mode,
+      canControl,
+      broker: this.getBrokerState(),
+      lan: this.getLanState(),
+      settings: this.getSettings(),
+    };
+  }
+
+  startBroker(): BrokerState {
+    return this.broker.start();
+  }
+
+  stopBroker(): BrokerState {
+    return this.broker.stop();
+  }
+
+  /**
+   * Applies a validated patch. Broker path/key/limits restart a running broker
+   * (its clients re-register); a new port applies at the next launch, since the
+   * page and the bridge share that port.
+   */
+  async updateSettings(patch: SettingsPatch): Promise<Settings> {
+    const before = this.settings;
+    const next: Settings = {
+      ...before,
+      ...patch,
+      broker: { ...before.broker, ...(patch.broker ?? {}) },
+    };
+    this.settings = next;
+    const brokerChanged = JSON.stringify(before.broker) !== JSON.stringify(next.broker);
+    if (brokerChanged) {
+      const wasRunning = this.broker.running;
+      if (wasRunning) this.broker.stop();
+      this.broker.setOptions(next.broker);
+      if (wasRunning) this.broker.start();
+    }
+    const discoveryChanged =
+      before.discovery !== next.discovery || JSON.stringify(before.interfaces) !== JSON.stringify(next.interfaces);
+    if (discoveryChanged) {
+      await this.stopDiscovery();
+      if (next.discovery && this.http.listening) this.startDiscovery();
+    } else if (before.displayName !== next.displayName) {
+      this.discovery?.update({ displayName: next.displayName });
+    }
+    this.changed('settings');
+    this.changed('lan');
+    return this.getSettings();
+  }
+
+  setOwnPeerId(peerId: string | null): void {
+    this.ownPeerId = peerId;
+    this.discovery?.update({ peerId });
+    this.changed('lan');
+  }
+
+  /** Subscribe to state changes (coalesced); returns the unsubscribe function. */
+  onChange(listener: (changes: ReadonlySet<HostChange>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private advertisedBroker(): LanBroker | null {
+    const state = this.broker.getState();
+    if (!state.running || state.port === null || state.startedAt === null) return null;
+    return { port: state.port, path: state.path, key: state.key, startedAt: state.startedAt };
+  }
+
+  private syncAdvertisedBroker(): void {
+    const broker = this.advertisedBroker();
+    const current = this.discovery ? JSON.stringify(this.lastAdvertisedBroker) : null;
+    if (this.discovery && current !== JSON.stringify(broker)) {
+      this.lastAdvertisedBroker = broker;
+      this.discovery.update({ broker });
+    }
+    this.refreshElection();
+  }
+
+  private startDiscovery(): void {
+    const port = this.http.port;
+    if (port === null) return;
+    this.lastAdvertisedBroker = this.advertisedBroker();
+    const discovery = new Discovery({
+      advertisement: {
+        instanceId: this.instanceId,
+        displayName: this.settings.displayName,
+        httpPort: port,
+        peerId: this.ownPeerId,
+        broker: this.lastAdvertisedBroker,
+      },
+      interfaces: this.settings.interfaces,
+    });
+    discovery.onChange(() => {
+      this.refreshElection();
+      this.changed('lan');
+    });
+    this.discovery = discovery;
+    discovery.start();
+    this.refreshElection();
+  }
+
+  private async stopDiscovery(): Promise<void> {
+    const discovery = this.discovery;
+    this.discovery = null;
+    if (discovery) await discovery.stop();
+    this.refreshElection();
+  }
+
+  private refreshElection(): void {
+    if (this.stopped) return;
+    this.election.update(this.getLanStateWithoutElection().instances);
+  }
+
+  private getLanStateWithoutElection(): Omit<LanState, 'defaultBroker'> {
+    return this.discovery?.getState() ?? this.selfOnlyState();
+  }
+
+  /** With discovery off, the LAN is just this instance (its broker is the default). */
+  private selfOnlyState(): Omit<LanState, 'defaultBroker'> {
+    const port = this.http.port ?? 0;
+    const addresses = reachableAddresses(this.settings.interfaces);
+    const now = Date.now();
+    return {
+      discovery: 'off',
+      lastError: null,
+      ignoredRecords: 0,
+      instances: [
+        {
+          instanceId: this.instanceId,
+          name: this.settings.displayName,
+          address: addresses[0] ?? '127.0.0.1',
+          addresses,
+          httpPort: port,
+          broker: this.advertisedBroker(),
+          peerId: this.ownPeerId,
+          protocolVersion: 1,
+          self: true,
+          firstSeen: now,
+          lastSeen: now,
+        },
+      ],
+    };
+  }
+
+  private changed(change: HostChange): void {
+    if (this.stopped) return;
+    this.pending.add(change);
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      const changes = this.pending;
+      this.pending = new Set();
+      for (const listener of this.listeners) listener(changes);
+    }, this.notifyIntervalMs);
+    this.notifyTimer.unref();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Electron entry: lifecycle and wiring only. The host core runs in-process;
+ * the contract is bound to ipcMain; the page is served from the build through
+ * the privileged `lan-party://app` scheme, with the same CSP as in browsers.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fs from 'node:fs';
+import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import { eventChannels } from '../src-preload/contract.js';
+import { CONTENT_SECURITY_POLICY } from './host/content-security-policy.js';
+import { createInvokeHandlers, forwardHostEvents } from './host/host-api.js';
+import { LanHost } from './host/lan-host.js';
+import { defaultSettings } from './host/settings.js';
+import { loadSettings, saveSettings } from './host/settings-store.js';
+import { resolveInside } from './host/static-files.js';
+import { createSenderCheck, registerIpcHandlers } from './ipc.js';
+import { APP_ORIGIN, APP_SCHEME, applyAppHardening, applySessionHardening, hardenedWebPreferences } from './security.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '../renderer');
+const preloadPath = path.join(here, '../preload/index.cjs');
+const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+applyAppHardening(devServerUrl);
+
+let mainWindow: BrowserWindow | null = null;
+let host: LanHost | null = null;
+
+function serveAppScheme(): void {
+  const root = fs.realpathSync(rendererDir);
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const resolved = resolveInside(root, url.pathname === '/' ? '/index.html' : url.pathname);
+    if (!resolved.ok) return new Response('Not found', { status: resolved.status });
+    const response = await net.fetch(pathToFileURL(resolved.file).href);
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 800,
+    minHeight: 600,
+    title: 'LAN Party',
+    show: false,
+    webPreferences: hardenedWebPreferences(preloadPath),
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+async function startHost(): Promise<LanHost> {
+  const settingsFile = path.join(app.getPath('userData'), 'settings.json');
+  const loaded = loadSettings(settingsFile, defaultSettings());
+  if (loaded.problem) console.warn(`LAN Party: ${loaded.problem}`);
+  const lanHost = new LanHost({ mode: 'electron', settings: loaded.settings });
+  lanHost.onChange((changes) => {
+    if (!changes.has('settings')) return;
+    try {
+      saveSettings(settingsFile, lanHost.getSettings());
+    } catch (error) {
+      console.error(`LAN Party: could not save settings: ${(error as Error).message}`);
+    }
+  });
+  await lanHost.start();
+  return lanHost;
+}
+
+async function onReady(): Promise<void> {
+  applySessionHardening(devServerUrl);
+  serveAppScheme();
+  host = await startHost();
+  const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
+  registerIpcHandlers(ipcMain, createSenderCheck(() => mainWindow?.webContents ?? null, appOrigin), createInvokeHandlers(host, true));
+  mainWindow = createWindow();
+  const win = mainWindow;
+  const unsubscribe = forwardHostEvents(host, true, (event, payload) => {
+    if (!win.isDestroyed()) win.webContents.send(eventChannels[event].channel, payload);
+  });
+  win.on('closed', () => {
+    unsubscribe();
+    mainWindow = null;
+  });
+}
+
+app.whenReady().then(onReady, (error: unknown) => {
+  console.error('LAN Party failed to start:', error);
+  app.exit(1);
+});
+
+app.on('window-all-closed', () => app.quit());
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !host) return;
+  // Send mDNS goodbyes and close the broker before the process goes away.
+  event.preventDefault();
+  quitting = true;
+  void host.stop().finally(() => app.quit());
+});

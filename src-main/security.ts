@@ -1,0 +1,67 @@
+/**
+ * Window and session hardening, following Electron's security checklist:
+ * isolated sandboxed renderers without Node, navigation and new windows
+ * denied, webviews refused, and permissions denied except the media
+ * permission WebRTC needs on a LAN without a gateway (Chromium gathers no ICE
+ * candidates there otherwise).
+ */
+import { app, session, type WebContents, type WebPreferences } from 'electron';
+
+export const APP_SCHEME = 'lan-party';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+
+export function hardenedWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  };
+}
+
+function isOwnPage(url: string, devServerUrl: string | undefined): boolean {
+  try {
+    const { origin } = new URL(url);
+    return origin === APP_ORIGIN || (devServerUrl !== undefined && origin === new URL(devServerUrl).origin);
+  } catch {
+    return false;
+  }
+}
+
+/** Call once, before `app.whenReady()`. */
+export function applyAppHardening(devServerUrl: string | undefined): void {
+  app.enableSandbox();
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isOwnPage(url, devServerUrl)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isOwnPage(url, devServerUrl)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}
+
+/** Call once the app is ready. */
+export function applySessionHardening(devServerUrl: string | undefined): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const fromUs = isOwnPage(details.requestingUrl || contents.getURL(), devServerUrl);
+    callback(fromUs && permission === 'media');
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => {
+    return permission === 'media' && isOwnPage(requestingOrigin, devServerUrl);
+  });
+  // Nothing in the app downloads files or needs devices beyond media.
+  ses.on('will-download', (event) => event.preventDefault());
+  ses.setDevicePermissionHandler(() => false);
+}

@@ -1,0 +1,311 @@
+/**
+ * The one contract between the host (Electron main process, or the headless
+ * host's WebSocket bridge) and the renderer.
+ *
+ * Everything that crosses a process boundary is defined here and nowhere else:
+ * channel names, request/response and event payload types, and the runtime
+ * schemas that validate every input. Types are inferred from the schemas so the
+ * two can never drift apart.
+ *
+ * Runtimes: imported by main (handlers + validation), by the preload (bundled
+ * into its single CommonJS file) and by the renderer (types and channel names).
+ * So this file imports nothing but zod.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------
+// Shared value schemas
+// ---------------------------------------------------------------------------
+
+/** PeerJS ids as the P2P spec allows them (letters/digits, single inner separators). */
+export const PEER_ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+export const PeerIdSchema = z
+  .string()
+  .max(64, 'a peer id has at most 64 characters')
+  .regex(PEER_ID_PATTERN, 'a peer id is letters and digits, optionally separated by single spaces, "-" or "_"');
+
+export const BrokerPathSchema = z
+  .string()
+  .max(100, 'the broker path has at most 100 characters')
+  .regex(/^\/[A-Za-z0-9._~/-]*$/, 'the broker path starts with "/" and uses URL-safe characters only');
+
+export const BrokerKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'the broker key is 1 to 64 letters, digits, "-" or "_"');
+
+export const PortSchema = z.number().int('a port is a whole number').min(0).max(65535, 'a port is at most 65535');
+
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'the display name cannot be empty')
+  .max(40, 'the display name has at most 40 characters')
+  // Control characters would garble TXT records and the UI.
+  .regex(/^[^\p{Cc}]+$/u, 'the display name cannot contain control characters');
+
+export const BrokerOptionsSchema = z
+  .object({
+    /** Preferred port; when taken, the next free one is used (the state says which). 0 = any. */
+    port: PortSchema,
+    path: BrokerPathSchema,
+    key: BrokerKeySchema,
+    concurrentLimit: z.number().int().min(1).max(100_000),
+    /** Milliseconds without a heartbeat before the broker drops a client. */
+    aliveTimeoutMs: z.number().int().min(1_000).max(600_000),
+    /** Whether `GET <path>/<key>/peers` lists the connected ids. */
+    allowDiscovery: z.boolean(),
+  })
+  .strict();
+export type BrokerOptions = z.infer<typeof BrokerOptionsSchema>;
+
+export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
+  port: 9000,
+  path: '/',
+  key: 'peerjs',
+  concurrentLimit: 5_000,
+  aliveTimeoutMs: 60_000,
+  allowDiscovery: true,
+};
+
+export const IceServerSchema = z
+  .object({
+    urls: z
+      .string()
+      .max(500)
+      .regex(/^(stun|stuns|turn|turns):/, 'an ICE server URL starts with stun:, stuns:, turn: or turns:'),
+    username: z.string().max(200).optional(),
+    credential: z.string().max(200).optional(),
+  })
+  .strict();
+export type IceServer = z.infer<typeof IceServerSchema>;
+
+export const SettingsSchema = z
+  .object({
+    displayName: DisplayNameSchema,
+    broker: BrokerOptionsSchema,
+    iceServers: z.array(IceServerSchema).max(16),
+    /** Interface names to advertise and browse on; empty = every IPv4 interface. */
+    interfaces: z.array(z.string().min(1).max(64)).max(16),
+    discovery: z.boolean(),
+    autoConnect: z.boolean(),
+  })
+  .strict();
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SettingsPatchSchema = z
+  .object({
+    displayName: DisplayNameSchema.optional(),
+    broker: BrokerOptionsSchema.partial().strict().optional(),
+    iceServers: z.array(IceServerSchema).max(16).optional(),
+    interfaces: z.array(z.string().min(1).max(64)).max(16).optional(),
+    discovery: z.boolean().optional(),
+    autoConnect: z.boolean().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+// ---------------------------------------------------------------------------
+// State published by the host
+// ---------------------------------------------------------------------------
+
+export interface BrokerState {
+  running: boolean;
+  /** The port actually bound (may differ from the preferred one), null when the host is not listening. */
+  port: number | null;
+  /** Addresses a LAN client can use to reach this broker (IPv4 of the chosen interfaces, plus loopback). */
+  addresses: string[];
+  path: string;
+  key: string;
+  /** Ids of the signaling clients currently registered. */
+  clientIds: string[];
+  clients: number;
+  /** Epoch ms when the broker started, null when stopped. */
+  startedAt: number | null;
+  uptimeMs: number;
+  /** Last broker-level problem (bad frames, socket errors), null when none. */
+  lastError: string | null;
+  /** Garbage or malformed frames received and dropped since start. */
+  rejectedFrames: number;
+}
+
+/** Where a browser or the engine should register: what "use default broker" means on this LAN. */
+export interface BrokerEndpoint {
+  host: string;
+  port: number;
+  path: string;
+  key: string;
+  secure: boolean;
+}
+
+export interface LanBroker {
+  port: number;
+  path: string;
+  key: string;
+  /** Epoch ms when that instance's broker started: input to the election. */
+  startedAt: number;
+}
+
+export interface LanInstance {
+  instanceId: string;
+  name: string;
+  /** An address this machine can reach the instance on (same subnet as the packet's source). */
+  address: string | null;
+  addresses: string[];
+  /** HTTP port of that instance's host (serves /api/lan, games, the broker). */
+  httpPort: number;
+  broker: LanBroker | null;
+  peerId: string | null;
+  protocolVersion: number;
+  self: boolean;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface DefaultBroker {
+  instanceId: string;
+  endpoint: BrokerEndpoint;
+  /** Human-readable reason for the choice ("earliest broker start on the LAN", "only broker", ...). */
+  reason: string;
+}
+
+export interface LanState {
+  discovery: 'off' | 'starting' | 'running' | 'error';
+  lastError: string | null;
+  instances: LanInstance[];
+  defaultBroker: DefaultBroker | null;
+  /** Malformed or hostile mDNS records ignored so far. */
+  ignoredRecords: number;
+}
+
+export interface HostState {
+  instanceId: string;
+  displayName: string;
+  /** 'electron' when the contract is served over IPC, 'headless' over the WebSocket bridge. */
+  mode: 'electron' | 'headless';
+  /** Whether this caller may use control channels (start/stop broker, settings). */
+  canControl: boolean;
+  broker: BrokerState;
+  lan: LanState;
+  settings: Settings;
+}
+
+// ---------------------------------------------------------------------------
+// Channels
+// ---------------------------------------------------------------------------
+
+/** Who may call a channel over the headless bridge: 'control' = loopback or token; 'player' = anyone. */
+export type Access = 'control' | 'player';
+
+const NoInput = z.undefined();
+
+/**
+ * Invoke channels: renderer asks, host answers. Every input has a schema; the
+ * output type is declared with `z.custom` (never parsed: the host produces it).
+ */
+export const invokeChannels = {
+  getHostState: { channel: 'lan-party:host:get-state', access: 'player', input: NoInput, output: z.custom<HostState>() },
+  getLanState: { channel: 'lan-party:lan:get-state', access: 'player', input: NoInput, output: z.custom<LanState>() },
+  startBroker: { channel: 'lan-party:broker:start', access: 'control', input: NoInput, output: z.custom<BrokerState>() },
+  stopBroker: { channel: 'lan-party:broker:stop', access: 'control', input: NoInput, output: z.custom<BrokerState>() },
+  getSettings: { channel: 'lan-party:settings:get', access: 'player', input: NoInput, output: z.custom<Settings>() },
+  updateSettings: {
+    channel: 'lan-party:settings:update',
+    access: 'control',
+    input: SettingsPatchSchema,
+    output: z.custom<Settings>(),
+  },
+  /** The window's own P2P peer id, advertised in this instance's mDNS record. */
+  setOwnPeerId: {
+    channel: 'lan-party:p2p:set-own-peer-id',
+    access: 'control',
+    input: z.object({ peerId: PeerIdSchema.nullable() }).strict(),
+    output: z.custom<null>(),
+  },
+} as const satisfies Record<string, { channel: `lan-party:${string}`; access: Access; input: z.ZodType; output: z.ZodType }>;
+
+/** Event channels: host pushes, renderer listens. */
+export const eventChannels = {
+  hostState: { channel: 'lan-party:event:host-state', payload: z.custom<HostState>() },
+  brokerState: { channel: 'lan-party:event:broker-state', payload: z.custom<BrokerState>() },
+  lanState: { channel: 'lan-party:event:lan-state', payload: z.custom<LanState>() },
+} as const satisfies Record<string, { channel: `lan-party:${string}`; payload: z.ZodType }>;
+
+export type InvokeName = keyof typeof invokeChannels;
+export type EventName = keyof typeof eventChannels;
+export type InvokeInput<N extends InvokeName> = z.input<(typeof invokeChannels)[N]['input']>;
+export type InvokeOutput<N extends InvokeName> = z.output<(typeof invokeChannels)[N]['output']>;
+export type EventPayload<N extends EventName> = z.output<(typeof eventChannels)[N]['payload']>;
+
+/** Subscribe to an event; returns the function that unsubscribes. */
+export type Subscribe<P> = (listener: (payload: P) => void) => () => void;
+
+/** Maps `hostState` to `onHostState`. */
+export type EventMethodName<N extends EventName> = `on${Capitalize<N>}`;
+
+/**
+ * What the renderer sees as `window.lanParty` (Electron) and what the
+ * WebSocket bridge implements (browser). Derived from the channel tables, so a
+ * channel cannot exist without its function.
+ */
+export type LanPartyApi = {
+  [N in InvokeName]: InvokeInput<N> extends undefined
+    ? () => Promise<InvokeOutput<N>>
+    : (input: InvokeInput<N>) => Promise<InvokeOutput<N>>;
+} & {
+  [N in EventName as EventMethodName<N>]: Subscribe<EventPayload<N>>;
+};
+
+/** What a host must implement: one handler per invoke channel, with the parsed input. */
+export type InvokeHandlers = {
+  [N in InvokeName]: (input: z.output<(typeof invokeChannels)[N]['input']>) => Promise<InvokeOutput<N>> | InvokeOutput<N>;
+};
+
+export function eventMethodName<N extends EventName>(name: N): EventMethodName<N> {
+  return `on${name.charAt(0).toUpperCase()}${name.slice(1)}` as EventMethodName<N>;
+}
+
+/** A validation failure as one readable sentence, for error replies. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : 'input';
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** How every invoke is answered, over IPC and over the bridge: never a thrown Electron error. */
+export type InvokeReply<T = unknown> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Parses a channel's input; returns a clear error message instead of throwing. */
+export function parseInvokeInput<N extends InvokeName>(
+  name: N,
+  raw: unknown,
+): { ok: true; value: z.output<(typeof invokeChannels)[N]['input']> } | { ok: false; error: string } {
+  const result = invokeChannels[name].input.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data as z.output<(typeof invokeChannels)[N]['input']> };
+  return { ok: false, error: `Invalid input for ${name}: ${describeIssues(result.error)}` };
+}
+
+// ---------------------------------------------------------------------------
+// Headless WebSocket bridge framing (same contract, carried as JSON)
+// ---------------------------------------------------------------------------
+
+/** Path of the bridge WebSocket on the headless host. */
+export const BRIDGE_PATH = '/lan-party/bridge';
+
+export const BridgeRequestSchema = z
+  .object({
+    id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    method: z.string().max(64),
+    input: z.unknown().optional(),
+  })
+  .strict();
+export type BridgeRequest = z.infer<typeof BridgeRequestSchema>;
+
+export type BridgeMessage =
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: string }
+  | { kind: 'event'; event: EventName; payload: unknown }
+  /** A frame that was not a request at all (not JSON, wrong shape): nothing to reply to. */
+  | { kind: 'protocol-error'; error: string };
