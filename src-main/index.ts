@@ -15,7 +15,8 @@ import { defaultSettings } from './host/settings.js';
 import { loadSettings, saveSettings } from './host/settings-store.js';
 import { resolveInside } from './host/static-files.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
-import { APP_ORIGIN, APP_SCHEME, applyAppHardening, applySessionHardening, hardenedWebPreferences } from './security.js';
+import { APP_ORIGIN, APP_SCHEME } from './app-origin.js';
+import { applyAppHardening, applySessionHardening, hardenedWebPreferences } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -79,7 +80,7 @@ async function onReady(): Promise<void> {
   applySessionHardening(devServerUrl);
   serveAppScheme();
   host = await startHost();
-  const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
+  const appOrigin = devServerUrl ?? APP_ORIGIN;
   registerIpcHandlers(ipcMain, createSenderCheck(() => mainWindow?.webContents ?? null, appOrigin), createInvokeHandlers(host, true));
   mainWindow = createWindow();
   const win = mainWindow;

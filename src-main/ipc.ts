@@ -15,6 +15,7 @@ import {
   type InvokeName,
   type InvokeReply,
 } from '../src-preload/contract.js';
+import { originOf } from './app-origin.js';
 
 export interface IpcMainLike {
   handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
@@ -35,11 +36,7 @@ export function createSenderCheck(getWindowContents: () => WebContents | null, a
     if (!contents || event.sender !== contents) return false;
     const frame = event.senderFrame;
     if (!frame || frame !== contents.mainFrame) return false;
-    try {
-      return new URL(frame.url).origin === appOrigin;
-    } catch {
-      return false;
-    }
+    return originOf(frame.url) === originOf(appOrigin);
   };
 }
 

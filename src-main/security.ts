@@ -6,9 +6,8 @@
  * candidates there otherwise).
  */
 import { app, session, type WebContents, type WebPreferences } from 'electron';
+import { APP_ORIGIN, originOf } from './app-origin.js';
 
-export const APP_SCHEME = 'lan-party';
-export const APP_ORIGIN = `${APP_SCHEME}://app`;
 
 export function hardenedWebPreferences(preload: string): WebPreferences {
   return {
@@ -28,12 +27,8 @@ export function hardenedWebPreferences(preload: string): WebPreferences {
 }
 
 function isOwnPage(url: string, devServerUrl: string | undefined): boolean {
-  try {
-    const { origin } = new URL(url);
-    return origin === APP_ORIGIN || (devServerUrl !== undefined && origin === new URL(devServerUrl).origin);
-  } catch {
-    return false;
-  }
+  const origin = originOf(url);
+  return origin !== null && (origin === originOf(APP_ORIGIN) || (devServerUrl !== undefined && origin === originOf(devServerUrl)));
 }
 
 /** Call once, before `app.whenReady()`. */

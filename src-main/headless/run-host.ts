@@ -48,7 +48,6 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   // Registered last: the broker's and the API's routes take precedence.
   host.http.addRequestRoute((req, res, url) => {
     serveStatic(rendererDir, req, res, url, {
-      spaFallback: true,
       htmlHeaders: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Frame-Options': 'DENY' },
     });
     return true;

@@ -17,7 +17,7 @@ import express from 'express';
 import { ExpressPeerServer, type IClient } from 'peer';
 import { WebSocketServer, type WebSocket, type ServerOptions } from 'ws';
 import type { BrokerOptions, BrokerState } from '../../src-preload/contract.js';
-import type { HostHttpServer } from './http-server.js';
+import { sendJson, type HostHttpServer } from './http-server.js';
 
 /** Largest signaling frame accepted: SDP offers are a few KiB; anything bigger is abuse. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -186,13 +186,17 @@ export class Broker {
   }
 
   private routeRequest(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean {
-    const app = this.app;
-    if (!app) return false;
     const base = this.options.path.replace(/\/+$/, '');
     // Only the two REST endpoints PeerJS clients use; `/` stays free for the page.
     const rest = url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length + 1) : null;
     if (rest !== `${this.options.key}/id` && rest !== `${this.options.key}/peers`) return false;
-    app(req as never, res as never);
+    const app = this.app;
+    if (!app) {
+      // Claimed even when stopped: a client must not mistake another route's answer for an id.
+      sendJson(res, 503, { error: 'The LAN Party broker on this host is stopped' });
+      return true;
+    }
+    app(req, res);
     return true;
   }
 

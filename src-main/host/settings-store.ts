@@ -24,13 +24,15 @@ export function loadSettings(file: string, defaults: Settings): LoadedSettings {
   let problem: string;
   try {
     // Fields added in later versions get their defaults; unknown fields are refused by the schema.
-    const raw = JSON.parse(text) as Record<string, unknown>;
-    const merged = { ...defaults, ...raw, broker: { ...defaults.broker, ...((raw.broker as object | undefined) ?? {}) } };
+    const raw = JSON.parse(text) as unknown;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not an object');
+    const fields = raw as Record<string, unknown>;
+    const merged = { ...defaults, ...fields, broker: { ...defaults.broker, ...((fields['broker'] as object | undefined) ?? {}) } };
     const parsed = SettingsSchema.safeParse(merged);
     if (parsed.success) return { settings: parsed.data, problem: null };
     problem = describeIssues(parsed.error);
   } catch (error) {
-    problem = `not JSON (${(error as Error).message})`;
+    problem = `not a settings object (${(error as Error).message})`;
   }
   const aside = `${file}.invalid-${Date.now()}`;
   try {

@@ -94,8 +94,6 @@ function isInside(root: string, candidate: string): boolean {
 export interface ServeOptions {
   /** Extra headers for HTML responses (the CSP of our own page). */
   htmlHeaders?: Record<string, string>;
-  /** When a path is not found and has no extension, serve index.html (single-page app). */
-  spaFallback?: boolean;
 }
 
 /** Serves one GET/HEAD request from `root` (absolute, real path), with single byte ranges. */
@@ -111,10 +109,7 @@ export function serveStatic(
     sendText(res, 405, 'Method not allowed');
     return;
   }
-  let resolved = resolveInside(root, url.pathname);
-  if (!resolved.ok && resolved.status === 404 && options.spaFallback && path.extname(url.pathname) === '') {
-    resolved = resolveInside(root, '/index.html');
-  }
+  const resolved = resolveInside(root, url.pathname);
   if (!resolved.ok) {
     sendText(res, resolved.status, resolved.status === 404 ? 'Not found' : `Refused: ${resolved.reason}`);
     return;

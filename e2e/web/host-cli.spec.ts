@@ -1,0 +1,69 @@
+/** `lan-party host` as a user runs it: flags, printed URLs, clean shutdown. */
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import { expect, test } from '@playwright/test';
+import { WebSocket } from 'ws';
+import { CLI, REPO_ROOT, startHost } from '../fixtures/host.js';
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 15_000 });
+}
+
+test('--help prints the usage and exits 0', () => {
+  const result = run(['host', '--help']);
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('Usage: lan-party host [options]');
+});
+
+test('invalid flags give a usage error and exit 2', () => {
+  for (const args of [['host', '--bogus'], ['host', '--port', 'abc'], ['frobnicate'], []]) {
+    const result = run(args);
+    expect(result.status, args.join(' ')).toBe(2);
+    expect(result.stdout + result.stderr, args.join(' ')).toContain('Usage: lan-party host');
+  }
+  expect(run(['host', '--port', '99999']).stderr).toContain('--port: the port is at most 65535');
+});
+
+test('prints the URLs to open, and the page is there', async () => {
+  const host = await startHost();
+  try {
+    expect(host.output()).toContain(`Open on this machine: http://127.0.0.1:${host.port}/`);
+    expect(host.output()).toMatch(/add \?token=[0-9a-f]{32} to the URL/);
+    const page = await fetch(host.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>LAN Party</title>');
+  } finally {
+    expect(await host.stop()).toBe(0);
+  }
+});
+
+test('falls back to the next free port when the preferred one is taken', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const taken = (blocker.address() as net.AddressInfo).port;
+  const host = await startHost({ args: ['--port', String(taken)] });
+  try {
+    expect(host.port).toBeGreaterThan(taken);
+  } finally {
+    await host.stop();
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+  }
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} closes the broker and its sockets and exits 0`, async () => {
+    const host = await startHost();
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/peerjs?key=peerjs&id=client1&token=t`);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('message', () => resolve());
+      ws.once('error', reject);
+    });
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    const exited = new Promise<number | null>((resolve) => host.process.once('exit', (code) => resolve(code)));
+    host.process.kill(signal);
+    await closed;
+    expect(await exited).toBe(0);
+    expect(host.output()).toContain('Stopped.');
+    await expect(fetch(host.url)).rejects.toThrow();
+  });
+}

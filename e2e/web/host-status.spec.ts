@@ -1,0 +1,102 @@
+/**
+ * Foundation, web tier: the real `lan-party host` on loopback, its page in
+ * Debian's Chromium, and a stock peerjs@1.5 client registering with its broker.
+ */
+import { expect, test } from '@playwright/test';
+import { BRIDGE_PATH } from '../../src-preload/contract.js';
+import { startFixtureServer, type FixtureServer } from '../fixtures/fixture-origin.js';
+import { startHost, type RunningHost } from '../fixtures/host.js';
+
+let host: RunningHost;
+let fixtures: FixtureServer;
+
+test.beforeAll(async () => {
+  fixtures = await startFixtureServer();
+});
+
+test.afterAll(async () => {
+  await fixtures.close();
+});
+
+test.beforeEach(async () => {
+  host = await startHost();
+});
+
+test.afterEach(async () => {
+  expect(await host.stop()).toBe(0);
+});
+
+test('the page shows the running broker and counts a stock peerjs client', async ({ page, context }) => {
+  await page.goto(host.url);
+  await expect(page.getByTestId('broker-running')).toHaveText('running');
+  await expect(page.getByTestId('broker-port')).toHaveText(String(host.port));
+  await expect(page.getByTestId('broker-clients')).toHaveText('0');
+
+  // A stock peerjs 1.5 client on another origin, pointed at our broker.
+  const player = await context.newPage();
+  await player.goto(`${fixtures.origin}/pages/blank.html`);
+  await player.addScriptTag({ url: `${fixtures.origin}/peerjs-1.5/peerjs.min.js` });
+  const id = await player.evaluate(
+    ({ port }) =>
+      new Promise<string>((resolve, reject) => {
+        const peer = new (window as unknown as { peerjs: { Peer: new (id: string, o: object) => { on(e: string, f: (x: unknown) => void): void } } }).peerjs.Peer(
+          'stock-client-1',
+          { host: '127.0.0.1', port, path: '/', key: 'peerjs', secure: false, config: { iceServers: [] } },
+        );
+        peer.on('open', (value) => resolve(String(value)));
+        peer.on('error', (error) => reject(new Error(String(error))));
+      }),
+    { port: host.port },
+  );
+  expect(id).toBe('stock-client-1');
+  await expect(page.getByTestId('broker-clients')).toHaveText('1');
+
+  // Leaving is reflected too.
+  await player.close();
+  await expect(page.getByTestId('broker-clients')).toHaveText('0');
+});
+
+test('the host page can stop and restart the broker', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('broker-toggle').click();
+  await expect(page.getByTestId('broker-running')).toHaveText('stopped');
+  const stopped = await fetch(`http://127.0.0.1:${host.port}/peerjs/id`);
+  expect(stopped.status).toBe(503);
+  await page.getByTestId('broker-toggle').click();
+  await expect(page.getByTestId('broker-running')).toHaveText('running');
+  const started = await fetch(`http://127.0.0.1:${host.port}/peerjs/id`);
+  expect(started.status).toBe(200);
+});
+
+test('a control call from another origin without the token is refused; with the token it works', async ({ page }) => {
+  await page.goto(`${fixtures.origin}/pages/blank.html`);
+  const call = (token: string | null, method: string) =>
+    page.evaluate(
+      ({ url, method }) =>
+        new Promise<{ ok: boolean; error?: string }>((resolve, reject) => {
+          const ws = new WebSocket(url);
+          ws.onerror = () => reject(new Error('bridge socket failed'));
+          ws.onopen = () => ws.send(JSON.stringify({ id: 1, method }));
+          ws.onmessage = (message) => {
+            const data = JSON.parse(String(message.data)) as { kind: string; id?: number; ok: boolean; error?: string };
+            if (data.kind === 'reply' && data.id === 1) {
+              ws.close();
+              resolve({ ok: data.ok, error: data.error });
+            }
+          };
+        }),
+      { url: `ws://127.0.0.1:${host.port}${BRIDGE_PATH}${token ? `?token=${token}` : ''}`, method },
+    );
+
+  const refused = await call(null, 'stopBroker');
+  expect(refused.ok).toBe(false);
+  expect(refused.error).toContain('needs host control');
+  // Player features still work for that caller.
+  expect((await call(null, 'getLanState')).ok).toBe(true);
+  // The broker is still running.
+  expect((await fetch(`http://127.0.0.1:${host.port}/peerjs/id`)).status).toBe(200);
+
+  expect(host.token).not.toBe('');
+  expect((await call(host.token, 'stopBroker')).ok).toBe(true);
+  expect((await fetch(`http://127.0.0.1:${host.port}/peerjs/id`)).status).toBe(503);
+});

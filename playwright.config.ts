@@ -1,0 +1,30 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/fixtures/chromium.js';
+
+/**
+ * Three e2e tiers (see DESIGN.md): web (Chromium against real headless hosts
+ * on loopback), lan (network namespaces; root only), electron (needs the
+ * Electron binary; skipped with a printed reason where there is none).
+ * `npm run build` must have run: the specs use the built output.
+ */
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results',
+  globalSetup: './e2e/global-setup.ts',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  forbidOnly: true,
+  retries: 0,
+  workers: 1,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'web', testDir: './e2e/web' },
+    { name: 'lan', testDir: './e2e/lan' },
+    { name: 'electron', testDir: './e2e/electron' },
+  ],
+});

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests use, when missing: Debian's Chromium
+# (never a Playwright browser download), iproute2 for the simulated LAN, and
+# avahi-utils + python3-zeroconf as independent mDNS implementations.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v avahi-browse >/dev/null 2>&1 || need+=(avahi-utils)
+python3 -c 'import zeroconf' >/dev/null 2>&1 || need+=(python3-zeroconf)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "test dependencies: all present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "test dependencies missing: ${need[*]}; run as root: apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+else
+  SUDO=
+fi
+echo "installing test dependencies: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
