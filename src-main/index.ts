@@ -14,6 +14,7 @@ import { LanHost } from './host/lan-host.js';
 import { defaultSettings } from './host/settings.js';
 import { loadSettings, saveSettings } from './host/settings-store.js';
 import { resolveInside } from './host/static-files.js';
+import { electronGameHandlers } from './game-window.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
 import { APP_ORIGIN, APP_SCHEME } from './app-origin.js';
 import { applyAppHardening, applySessionHardening, hardenedWebPreferences } from './security.js';
@@ -21,6 +22,7 @@ import { applyAppHardening, applySessionHardening, hardenedWebPreferences } from
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
 const preloadPath = path.join(here, '../preload/index.cjs');
+const shimFile = path.join(here, '../shim/broker-shim.js');
 const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
 
 protocol.registerSchemesAsPrivileged([
@@ -63,7 +65,7 @@ async function startHost(): Promise<LanHost> {
   const settingsFile = path.join(app.getPath('userData'), 'settings.json');
   const loaded = loadSettings(settingsFile, defaultSettings());
   if (loaded.problem) console.warn(`LAN Party: ${loaded.problem}`);
-  const lanHost = new LanHost({ mode: 'electron', settings: loaded.settings });
+  const lanHost = new LanHost({ mode: 'electron', settings: loaded.settings, shimFile });
   lanHost.onChange((changes) => {
     if (!changes.has('settings')) return;
     try {
@@ -81,7 +83,8 @@ async function onReady(): Promise<void> {
   serveAppScheme();
   host = await startHost();
   const appOrigin = devServerUrl ?? APP_ORIGIN;
-  registerIpcHandlers(ipcMain, createSenderCheck(() => mainWindow?.webContents ?? null, appOrigin), createInvokeHandlers(host, true));
+  const handlers = createInvokeHandlers(host, true, electronGameHandlers(host, () => mainWindow));
+  registerIpcHandlers(ipcMain, createSenderCheck(() => mainWindow?.webContents ?? null, appOrigin), handlers);
   mainWindow = createWindow();
   const win = mainWindow;
   const unsubscribe = forwardHostEvents(host, true, (event, payload) => {

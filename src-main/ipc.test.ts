@@ -37,6 +37,10 @@ function mockHandlers(): InvokeHandlers & { calls: string[] } {
       return patch as never;
     }),
     setOwnPeerId: record('setOwnPeerId', null),
+    hostGame: record('hostGame', {}),
+    stopHostingGame: record('stopHostingGame', null),
+    chooseGamePath: record('chooseGamePath', { supported: true, path: null }),
+    playGame: record('playGame', { opened: true }),
   };
 }
 

@@ -26,6 +26,11 @@ export function hardenedWebPreferences(preload: string): WebPreferences {
   };
 }
 
+/** Game windows may navigate within their game's origin only. */
+const gameOrigins = new WeakMap<WebContents, string>();
+
+export const GAME_PARTITION = 'lan-party-games';
+
 function isOwnPage(url: string, devServerUrl: string | undefined): boolean {
   const origin = originOf(url);
   return origin !== null && (origin === originOf(APP_ORIGIN) || (devServerUrl !== undefined && origin === originOf(devServerUrl)));
@@ -35,11 +40,15 @@ function isOwnPage(url: string, devServerUrl: string | undefined): boolean {
 export function applyAppHardening(devServerUrl: string | undefined): void {
   app.enableSandbox();
   app.on('web-contents-created', (_event, contents: WebContents) => {
+    const allowed = (url: string): boolean => {
+      const game = gameOrigins.get(contents);
+      return game !== undefined ? originOf(url) === game : isOwnPage(url, devServerUrl);
+    };
     contents.on('will-navigate', (event, url) => {
-      if (!isOwnPage(url, devServerUrl)) event.preventDefault();
+      if (!allowed(url)) event.preventDefault();
     });
     contents.on('will-redirect', (event, url) => {
-      if (!isOwnPage(url, devServerUrl)) event.preventDefault();
+      if (!allowed(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -59,4 +68,20 @@ export function applySessionHardening(devServerUrl: string | undefined): void {
   // Nothing in the app downloads files or needs devices beyond media.
   ses.on('will-download', (event) => event.preventDefault());
   ses.setDevicePermissionHandler(() => false);
+  // Games run in their own session: no permission at all, no shared storage with the app.
+  const games = session.fromPartition(GAME_PARTITION);
+  games.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  games.setPermissionCheckHandler(() => false);
+  games.on('will-download', (event) => event.preventDefault());
+}
+
+/** Settings of a game window: sandboxed, isolated, no preload (so no `window.lanParty`), its own session. */
+export function gameWebPreferences(): WebPreferences {
+  const { preload: _none, ...hardened } = hardenedWebPreferences('');
+  return { ...hardened, partition: GAME_PARTITION };
+}
+
+export function registerGameWindow(contents: WebContents, gameUrl: string): void {
+  const origin = originOf(gameUrl);
+  if (origin) gameOrigins.set(contents, origin);
 }

@@ -43,6 +43,13 @@ export const DisplayNameSchema = z
   // Control characters would garble TXT records and the UI.
   .regex(/^[^\p{Cc}]+$/u, 'the display name cannot contain control characters');
 
+/** A folder or .zip path on the host machine, absolute (POSIX or Windows). */
+export const GamePathSchema = z
+  .string()
+  .min(1, 'choose a game folder or .zip')
+  .max(4096, 'the path is too long')
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'the game path must be absolute');
+
 export const BrokerOptionsSchema = z
   .object({
     /** Preferred port; when taken, the next free one is used (the state says which). 0 = any. */
@@ -168,6 +175,18 @@ export interface DefaultBroker {
   reason: string;
 }
 
+/** A game this host serves to the LAN under `path` on its HTTP port. */
+export interface HostedGame {
+  id: string;
+  name: string;
+  /** Folder or .zip on the host machine (shown to callers with host control only). */
+  source: string;
+  kind: 'folder' | 'zip';
+  /** URL path on this host, e.g. `/games/1a2b3c4d/`. */
+  path: string;
+  startedAt: number;
+}
+
 export interface LanState {
   discovery: 'off' | 'starting' | 'running' | 'error';
   lastError: string | null;
@@ -187,6 +206,8 @@ export interface HostState {
   broker: BrokerState;
   lan: LanState;
   settings: Settings;
+  /** Games this host serves (`source` blanked for callers without control). */
+  games: HostedGame[];
 }
 
 // ---------------------------------------------------------------------------
@@ -220,6 +241,36 @@ export const invokeChannels = {
     access: 'control',
     input: z.object({ peerId: PeerIdSchema.nullable() }).strict(),
     output: z.custom<null>(),
+  },
+  /** Start serving a game folder or .zip to the LAN. */
+  hostGame: {
+    channel: 'lan-party:games:host',
+    access: 'control',
+    input: z.object({ path: GamePathSchema }).strict(),
+    output: z.custom<HostedGame>(),
+  },
+  stopHostingGame: {
+    channel: 'lan-party:games:stop',
+    access: 'control',
+    input: z.object({ id: z.string().regex(/^[0-9a-f]{8}$/, 'unknown game id') }).strict(),
+    output: z.custom<null>(),
+  },
+  /**
+   * Electron: a native picker (folder or .zip: Linux and Windows dialogs cannot
+   * offer both at once); headless: `{ supported: false }` (the page asks for a typed path).
+   */
+  chooseGamePath: {
+    channel: 'lan-party:games:choose-path',
+    access: 'control',
+    input: z.object({ kind: z.enum(['folder', 'zip']) }).strict(),
+    output: z.custom<{ supported: boolean; path: string | null }>(),
+  },
+  /** Electron: opens the game in its own sandboxed window; headless: `{ opened: false }` (the page opens a tab). */
+  playGame: {
+    channel: 'lan-party:games:play',
+    access: 'player',
+    input: z.object({ url: z.string().max(2048).regex(/^https?:\/\//, 'a game URL is http(s)') }).strict(),
+    output: z.custom<{ opened: boolean }>(),
   },
 } as const satisfies Record<string, { channel: `lan-party:${string}`; access: Access; input: z.ZodType; output: z.ZodType }>;
 

@@ -12,6 +12,7 @@ function printReady(running: HeadlessHost): void {
   const lines = [
     `LAN Party host running on port ${running.port} (instance ${running.host.instanceId}, ${broker})`,
     ...running.urls.map((url, i) => `  ${i === 0 ? 'Open on this machine:' : 'Open on the LAN:     '} ${url}`),
+    ...running.host.games.list().map((game) => `  Hosting game "${game.name}": ${running.urls.at(-1) ?? ''}${game.path.slice(1)}`),
     `  Host control from another machine: add ?token=${running.token} to the URL`,
     '  Press Ctrl+C to stop.',
   ];
@@ -45,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
     running = await startHeadlessHost({
       settings: parsed.settings,
       rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
+      shimFile: fileURLToPath(new URL('../shim/broker-shim.js', import.meta.url)),
+      games: parsed.games,
       bindHost: parsed.bindHost,
       token: parsed.token,
       startBroker: parsed.startBroker,

@@ -29,6 +29,7 @@ Options:
   --broker-path PATH  broker path (default /)
   --broker-key KEY    broker key (default peerjs)
   --token TOKEN       control token for other machines (default: random, printed)
+  --game PATH         host a web game (folder with an index.html, or a .zip; repeatable)
   -h, --help          show this help
 
 Other commands:
@@ -41,11 +42,14 @@ export interface HostCommand {
   bindHost: string | undefined;
   token: string | undefined;
   startBroker: boolean;
+  /** Game folders or .zip files to host from the start. */
+  games: string[];
 }
 
 const PortFlag = z.coerce.number().int('the port is a whole number').min(0).max(65535, 'the port is at most 65535');
 const HostFlag = z.string().regex(/^[0-9a-fA-F.:]+$/, 'the bind address is an IP address');
 const TokenFlag = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'the token is 8 to 128 letters, digits, "-" or "_"');
+const GameFlag = z.string().min(1, 'give the game folder or .zip').max(4096, 'the path is too long');
 const InterfaceFlag = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'an interface name is 1 to 64 plain characters');
 
 function flag<T>(schema: z.ZodType<T>, name: string, value: string): T {
@@ -72,6 +76,7 @@ export function parseHostArgs(args: string[]): HostCommand | null {
         'broker-path': { type: 'string' },
         'broker-key': { type: 'string' },
         token: { type: 'string' },
+        game: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -91,5 +96,6 @@ export function parseHostArgs(args: string[]): HostCommand | null {
     bindHost: values.host === undefined ? undefined : flag(HostFlag, 'host', values.host),
     token: values.token === undefined ? undefined : flag(TokenFlag, 'token', values.token),
     startBroker: !values['no-broker'],
+    games: (values.game ?? []).map((game) => flag(GameFlag, 'game', game)),
   };
 }

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import type { Settings } from '../../src-preload/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../host/content-security-policy.js';
 import { LanHost } from '../host/lan-host.js';
-import { reachableAddresses } from '../host/network-addresses.js';
 import { serveStatic } from '../host/static-files.js';
 import { WebBridge } from './web-bridge.js';
 
@@ -15,6 +14,10 @@ export interface HeadlessHostOptions {
   settings: Settings;
   /** Folder of the built renderer (`out/renderer`). */
   rendererDir: string;
+  /** The built broker shim for hosted games (`out/shim/broker-shim.js`). */
+  shimFile: string;
+  /** Games to host from the start (folders or .zip files). */
+  games?: string[];
   bindHost?: string;
   /** Token that grants control from other machines; random when omitted. */
   token?: string;
@@ -43,6 +46,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     settings: options.settings,
     bindHost: options.bindHost,
     startBroker: options.startBroker,
+    shimFile: options.shimFile,
   });
   const bridge = new WebBridge(host, token);
   // Registered last: the broker's and the API's routes take precedence.
@@ -53,9 +57,17 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     return true;
   });
   await host.start();
+  try {
+    for (const game of options.games ?? []) await host.hostGame(game);
+  } catch (error) {
+    bridge.close();
+    await host.stop();
+    throw error;
+  }
   const port = host.port ?? 0;
-  const loopbackBind = options.bindHost?.startsWith('127.') ?? false;
-  const addresses = loopbackBind ? [options.bindHost ?? '127.0.0.1'] : ['127.0.0.1', ...reachableAddresses(options.settings.interfaces).filter((a) => a !== '127.0.0.1')];
+  const lan = host.addresses().filter((a) => a !== '127.0.0.1');
+  const bound = options.bindHost;
+  const addresses = bound && bound !== '0.0.0.0' ? [bound] : ['127.0.0.1', ...lan];
   let closed = false;
   return {
     host,

@@ -7,8 +7,18 @@
 import type { EventName, EventPayload, InvokeHandlers } from '../../src-preload/contract.js';
 import type { HostChange, LanHost } from './lan-host.js';
 
-export function createInvokeHandlers(host: LanHost, canControl: boolean): InvokeHandlers {
+/** What differs between Electron and the headless host (a native dialog, a game window). */
+export type TransportHandlers = Pick<InvokeHandlers, 'chooseGamePath' | 'playGame'>;
+
+/** Headless: the page asks for a typed path and opens games in a tab itself. */
+export const BROWSER_TRANSPORT: TransportHandlers = {
+  chooseGamePath: () => ({ supported: false, path: null }),
+  playGame: () => ({ opened: false }),
+};
+
+export function createInvokeHandlers(host: LanHost, canControl: boolean, transport: TransportHandlers = BROWSER_TRANSPORT): InvokeHandlers {
   return {
+    ...transport,
     getHostState: () => host.getHostState(canControl),
     getLanState: () => host.getLanState(),
     startBroker: () => host.startBroker(),
@@ -17,6 +27,11 @@ export function createInvokeHandlers(host: LanHost, canControl: boolean): Invoke
     updateSettings: (patch) => host.updateSettings(patch),
     setOwnPeerId: ({ peerId }) => {
       host.setOwnPeerId(peerId);
+      return null;
+    },
+    hostGame: ({ path }) => host.hostGame(path),
+    stopHostingGame: ({ id }) => {
+      host.stopHostingGame(id);
       return null;
     },
   };
@@ -28,7 +43,7 @@ type EventSink = <N extends EventName>(event: N, payload: EventPayload<N>) => vo
 export function forwardHostEvents(host: LanHost, canControl: boolean, send: EventSink): () => void {
   return host.onChange((changes: ReadonlySet<HostChange>) => {
     if (changes.has('broker')) send('brokerState', host.getBrokerState());
-    if (changes.has('lan') || changes.has('broker')) send('lanState', host.getLanState());
+    if (changes.has('lan') || changes.has('broker') || changes.has('games')) send('lanState', host.getLanState());
     send('hostState', host.getHostState(canControl));
   });
 }

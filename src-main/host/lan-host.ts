@@ -4,8 +4,11 @@
  * broker. Electron-free: the Electron app and the headless host both run it.
  */
 import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
 import type {
+  BrokerEndpoint,
   BrokerState,
+  HostedGame,
   HostState,
   LanBroker,
   LanState,
@@ -15,10 +18,11 @@ import type {
 import { Broker } from './broker.js';
 import { Discovery } from './discovery.js';
 import { DefaultBrokerElection } from './election.js';
+import { GameHost } from './game-host.js';
 import { HostHttpServer, sendJson } from './http-server.js';
 import { reachableAddresses } from './network-addresses.js';
 
-export type HostChange = 'broker' | 'lan' | 'settings';
+export type HostChange = 'broker' | 'lan' | 'settings' | 'games';
 
 export interface LanHostOptions {
   mode: HostState['mode'];
@@ -31,6 +35,8 @@ export interface LanHostOptions {
   startBroker?: boolean;
   /** Coalesces bursts of state changes into one notification (ms). */
   notifyIntervalMs?: number;
+  /** The built broker shim injected into hosted games (`out/shim/broker-shim.js`). */
+  shimFile: string;
 }
 
 export function newInstanceId(): string {
@@ -42,6 +48,7 @@ export class LanHost {
   readonly mode: HostState['mode'];
   readonly http = new HostHttpServer();
   readonly broker: Broker;
+  readonly games: GameHost;
   private settings: Settings;
   private discovery: Discovery | null = null;
   private readonly election = new DefaultBrokerElection();
@@ -59,12 +66,17 @@ export class LanHost {
     this.mode = options.mode;
     this.settings = structuredClone(options.settings);
     this.notifyIntervalMs = options.notifyIntervalMs ?? 50;
-    this.broker = new Broker(this.http, this.settings.broker, () => reachableAddresses(this.settings.interfaces));
+    this.broker = new Broker(this.http, this.settings.broker, () => this.addresses());
     this.broker.onChange(() => {
       this.syncAdvertisedBroker();
       this.changed('broker');
     });
     this.election.onChange(() => this.changed('lan'));
+    this.games = new GameHost(this.http, {
+      shimFile: options.shimFile,
+      brokerFor: (req) => this.defaultEndpointFor(req.headers.host),
+      onChange: () => this.changed('games'),
+    });
     // Browsers cannot do mDNS: they learn the LAN (and its default broker) here.
     this.http.addRequestRoute((req, res, url) => {
       if (url.pathname !== '/api/lan') return false;
@@ -72,7 +84,7 @@ export class LanHost {
         sendJson(res, 405, { error: 'Only GET is allowed' });
         return true;
       }
-      sendJson(res, 200, this.getLanState());
+      sendJson(res, 200, this.getLanState(req));
       return true;
     });
   }
@@ -92,6 +104,7 @@ export class LanHost {
     this.listeners.clear();
     await this.stopDiscovery();
     this.election.dispose();
+    this.games.stopAll();
     this.broker.stop();
     await this.http.close();
   }
@@ -108,9 +121,31 @@ export class LanHost {
     return this.broker.getState();
   }
 
-  getLanState(): LanState {
+  /** With a request, the default broker is given as that client can reach it (see defaultEndpointFor). */
+  getLanState(req?: http.IncomingMessage): LanState {
     const found = this.discovery?.getState() ?? this.selfOnlyState();
-    return { ...found, defaultBroker: this.election.get() };
+    const elected = this.election.get();
+    const defaultBroker = elected && req ? { ...elected, endpoint: this.defaultEndpointFor(req.headers.host) ?? elected.endpoint } : elected;
+    return { ...found, defaultBroker };
+  }
+
+  /**
+   * The LAN default broker for a browser that reached this host as `hostHeader`.
+   * When the default is this host's own broker, the address the browser used is
+   * the one it can reach (this host may have several); otherwise the elected
+   * instance's address, as this host sees it on the shared subnet.
+   */
+  defaultEndpointFor(hostHeader: string | undefined): BrokerEndpoint | null {
+    const elected = this.election.get();
+    if (!elected) return null;
+    if (elected.instanceId !== this.instanceId || !hostHeader) return { ...elected.endpoint };
+    let hostname: string;
+    try {
+      hostname = new URL(`http://${hostHeader}`).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      return { ...elected.endpoint };
+    }
+    return { ...elected.endpoint, host: hostname };
   }
 
   getHostState(canControl: boolean): HostState {
@@ -122,7 +157,16 @@ export class LanHost {
       broker: this.getBrokerState(),
       lan: this.getLanState(),
       settings: this.getSettings(),
+      games: this.games.list().map((game) => (canControl ? game : { ...game, source: '' })),
     };
+  }
+
+  hostGame(source: string): Promise<HostedGame> {
+    return this.games.host(source);
+  }
+
+  stopHostingGame(id: string): void {
+    if (!this.games.stop(id)) throw new Error(`No hosted game has the id ${id}`);
   }
 
   startBroker(): BrokerState {
@@ -176,6 +220,13 @@ export class LanHost {
   onChange(listener: (changes: ReadonlySet<HostChange>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Where others reach this host: the bind address when bound to one, else every LAN address. */
+  addresses(): string[] {
+    const bind = this.options.bindHost;
+    if (bind && bind !== '0.0.0.0' && bind !== '::') return [bind];
+    return reachableAddresses(this.settings.interfaces);
   }
 
   private advertisedBroker(): LanBroker | null {
@@ -236,7 +287,7 @@ export class LanHost {
   /** With discovery off, the LAN is just this instance (its broker is the default). */
   private selfOnlyState(): Omit<LanState, 'defaultBroker'> {
     const port = this.http.port ?? 0;
-    const addresses = reachableAddresses(this.settings.interfaces);
+    const addresses = this.addresses();
     const now = Date.now();
     return {
       discovery: 'off',

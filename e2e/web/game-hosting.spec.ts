@@ -1,0 +1,200 @@
+/**
+ * Hosting a web game for the LAN: an unmodified PeerJS game (stock 1.4.6,
+ * `new Peer()` with no options) served by `lan-party host --game`, played by
+ * two Chromium pages that see each other's moves through the LAN broker, with
+ * no request ever leaving for the public PeerJS cloud.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { callBridge } from '../fixtures/bridge.js';
+import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
+import { CLI, REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js';
+
+interface GameState {
+  id: string;
+  me: { x: number; y: number };
+  others: Record<string, { x: number; y: number }>;
+  errors: string[];
+}
+
+let game: FixtureGame;
+let host: RunningHost;
+let gameUrl: string;
+
+test.beforeEach(async () => {
+  game = assembleDotsGame();
+  host = await startHost({ args: ['--game', game.folder] });
+  const match = /Hosting game "[^"]+": (http:\/\/\S+)/.exec(host.output());
+  expect(match, host.output()).not.toBeNull();
+  gameUrl = match?.[1] ?? '';
+});
+
+test.afterEach(async () => {
+  expect(await host.stop()).toBe(0);
+  game.remove();
+});
+
+/** Every URL the page requests or opens a socket to. */
+function recordTraffic(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  page.on('websocket', (socket) => urls.push(socket.url()));
+  return urls;
+}
+
+const gameState = (page: Page) => page.evaluate(() => (window as unknown as { gameState: GameState }).gameState);
+
+async function playTogether(a: Page, b: Page, query: string): Promise<void> {
+  await a.goto(`${gameUrl}?${query}`);
+  await expect.poll(async () => (await gameState(a)).id, { timeout: 15_000 }).not.toBe('');
+  const idA = (await gameState(a)).id;
+  await b.goto(`${gameUrl}?${query}&join=${encodeURIComponent(idA)}`);
+  await expect.poll(async () => Object.keys((await gameState(b)).others), { timeout: 15_000 }).toEqual([idA]);
+  const idB = (await gameState(b)).id;
+  await expect.poll(async () => Object.keys((await gameState(a)).others), { timeout: 15_000 }).toEqual([idB]);
+
+  // Each page sees the other's moves.
+  const startA = (await gameState(a)).me;
+  await a.locator('canvas').focus();
+  await a.keyboard.press('ArrowRight');
+  await a.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await gameState(b)).others[idA]).toEqual({ x: startA.x + 20, y: startA.y });
+  const startB = (await gameState(b)).me;
+  await b.locator('canvas').focus();
+  await b.keyboard.press('ArrowUp');
+  await expect.poll(async () => (await gameState(a)).others[idB]).toEqual({ x: startB.x, y: startB.y - 10 });
+
+  // The game's players are the LAN broker's clients.
+  const peers = (await (await fetch(`http://127.0.0.1:${host.port}/peerjs/peers`)).json()) as string[];
+  expect(peers.sort()).toEqual([idA, idB].sort());
+  expect((await gameState(a)).errors).toEqual([]);
+  expect((await gameState(b)).errors).toEqual([]);
+}
+
+function expectOnlyLanTraffic(urls: string[]): void {
+  expect(urls.length).toBeGreaterThan(0);
+  for (const url of urls) {
+    expect(url, 'no request may leave for a public broker').not.toMatch(/peerjs\.com|google\.com/);
+    expect(new URL(url).hostname, url).toBe('127.0.0.1');
+  }
+  // The broker was really used, through the LAN address.
+  expect(urls.some((url) => url.startsWith(`ws://127.0.0.1:${host.port}/peerjs?key=peerjs`))).toBe(true);
+}
+
+test('an unmodified PeerJS game with `new Peer()` plays on the LAN broker', async ({ browser }) => {
+  const context = await browser.newContext();
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  const urlsA = recordTraffic(a);
+  const urlsB = recordTraffic(b);
+  await playTogether(a, b, 'mode=plain');
+  expectOnlyLanTraffic([...urlsA, ...urlsB]);
+  await context.close();
+});
+
+test('a GDevelop-style "connect to the default broker server" lands on the LAN broker', async ({ browser }) => {
+  const context = await browser.newContext();
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  const urlsA = recordTraffic(a);
+  const urlsB = recordTraffic(b);
+  await playTogether(a, b, 'mode=gdevelop');
+  expectOnlyLanTraffic([...urlsA, ...urlsB]);
+  await context.close();
+});
+
+test('a game that names its own broker keeps it', async ({ page }) => {
+  const other = await startHost();
+  try {
+    const urls = recordTraffic(page);
+    await page.goto(`${gameUrl}?mode=explicit&broker=127.0.0.1:${other.port}`);
+    await expect.poll(async () => (await gameState(page)).id, { timeout: 15_000 }).not.toBe('');
+    const id = (await gameState(page)).id;
+    const onOther = (await (await fetch(`http://127.0.0.1:${other.port}/peerjs/peers`)).json()) as string[];
+    const onLan = (await (await fetch(`http://127.0.0.1:${host.port}/peerjs/peers`)).json()) as string[];
+    expect(onOther).toEqual([id]);
+    expect(onLan).toEqual([]);
+    expect(urls.some((url) => url.startsWith(`ws://127.0.0.1:${other.port}/peerjs`))).toBe(true);
+  } finally {
+    await other.stop();
+  }
+});
+
+test('new pages get the default broker of the moment', async () => {
+  const shimConfig = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${host.port}/lan-party/broker-shim.js`)).text();
+    return JSON.parse(/^window\.__LAN_PARTY_BROKER__=(.*);$/m.exec(text)?.[1] ?? 'undefined') as unknown;
+  };
+  expect(await shimConfig()).toEqual({ host: '127.0.0.1', port: host.port, path: '/', key: 'peerjs', secure: false });
+  await callBridge(host.port, 'stopBroker');
+  await expect.poll(shimConfig).toBeNull();
+  await callBridge(host.port, 'startBroker');
+  await expect.poll(shimConfig).toEqual({ host: '127.0.0.1', port: host.port, path: '/', key: 'peerjs', secure: false });
+});
+
+/** A raw GET, so `..` and encodings reach the server as written (fetch would normalise them). */
+function rawGet(port: number, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, path: rawPath, headers }, (response) => {
+      let body = '';
+      response.setEncoding('latin1');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+test('serving is read-only and confined to the game folder', async () => {
+  const base = new URL(gameUrl).pathname;
+  const outside = path.join(REPO_ROOT, 'package.json');
+  fs.symlinkSync(outside, path.join(game.folder, 'escape.json'));
+  const attempts = [
+    `${base}../../package.json`,
+    `${base}%2e%2e/%2e%2e/package.json`,
+    `${base}..%2f..%2fpackage.json`,
+    `${base}%2E%2E%5C%2E%2E%5Cpackage.json`,
+    `${base}${encodeURIComponent(outside)}`,
+    `${base}/${outside}`,
+    `${base}escape.json`,
+  ];
+  for (const attempt of attempts) {
+    const response = await rawGet(host.port, attempt);
+    expect([403, 404], attempt).toContain(response.status);
+    expect(response.body, attempt).not.toContain('"name": "lan-party"');
+  }
+
+  // The page is served with the shim first in <head>; the file on disk is untouched.
+  const onDisk = fs.readFileSync(path.join(game.folder, 'index.html'), 'utf8');
+  const served = await rawGet(host.port, base);
+  expect(served.status).toBe(200);
+  expect(served.body).toMatch(/<head><script src="\/lan-party\/broker-shim\.js"><\/script>/);
+  expect(fs.readFileSync(path.join(game.folder, 'index.html'), 'utf8')).toBe(onDisk);
+  expect(onDisk).not.toContain('broker-shim');
+
+  // Correct types and byte ranges (media).
+  const script = await rawGet(host.port, `${base}peerjs.min.js`, { Range: 'bytes=0-9' });
+  expect(script.status).toBe(206);
+  expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+  expect(script.headers['content-range']).toMatch(/^bytes 0-9\/\d+$/);
+  expect(script.body).toHaveLength(10);
+  expect((await rawGet(host.port, base.slice(0, -1))).status).toBe(301);
+  expect((await rawGet(host.port, '/games/00000000/')).status).toBe(404);
+});
+
+test('a missing or non-game folder gives a clear error from the CLI', () => {
+  const run = (target: string) =>
+    spawnSync(process.execPath, [CLI, 'host', '--port', '0', '--host', '127.0.0.1', '--no-discovery', '--game', target], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+  const missing = run('/nonexistent/game-folder');
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toContain('No game at /nonexistent/game-folder: that folder or .zip does not exist.');
+  const notAGame = run(path.join(REPO_ROOT, 'e2e', 'web'));
+  expect(notAGame.status).toBe(1);
+  expect(notAGame.stderr).toMatch(/is not a web game: it has no index\.html/);
+});
