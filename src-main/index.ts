@@ -65,14 +65,11 @@ async function startHost(): Promise<LanHost> {
   const settingsFile = path.join(app.getPath('userData'), 'settings.json');
   const loaded = loadSettings(settingsFile, defaultSettings());
   if (loaded.problem) console.warn(`LAN Party: ${loaded.problem}`);
-  const lanHost = new LanHost({ mode: 'electron', settings: loaded.settings, shimFile });
-  lanHost.onChange((changes) => {
-    if (!changes.has('settings')) return;
-    try {
-      saveSettings(settingsFile, lanHost.getSettings());
-    } catch (error) {
-      console.error(`LAN Party: could not save settings: ${(error as Error).message}`);
-    }
+  const lanHost = new LanHost({
+    mode: 'electron',
+    settings: loaded.settings,
+    shimFile,
+    saveSettings: (settings) => saveSettings(settingsFile, settings),
   });
   await lanHost.start();
   return lanHost;

@@ -1,8 +1,13 @@
 /** `lan-party host` as a user runs it: flags, printed URLs, clean shutdown. */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { WebSocket } from 'ws';
+import type { HostState } from '../../src-preload/contract.js';
+import { callBridge } from '../fixtures/bridge.js';
 import { CLI, REPO_ROOT, startHost } from '../fixtures/host.js';
 
 function run(args: string[]) {
@@ -67,3 +72,40 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     await expect(fetch(host.url)).rejects.toThrow();
   });
 }
+
+test('--settings keeps settings changed from the page across restarts; flags win over the file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-cli-settings-'));
+  const file = path.join(dir, 'settings.json');
+  try {
+    const first = await startHost({ args: ['--settings', file] });
+    await callBridge(first.port, 'updateSettings', { displayName: 'Ada', autoConnect: true, broker: { key: 'lanparty' } });
+    expect(await first.stop()).toBe(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ displayName: 'Ada', autoConnect: true, broker: { key: 'lanparty' } });
+
+    const second = await startHost({ args: ['--settings', file] });
+    const state = (await callBridge(second.port, 'getHostState')) as HostState;
+    expect(state.settings).toMatchObject({ displayName: 'Ada', autoConnect: true, broker: { key: 'lanparty' } });
+    expect(second.output()).toContain('key lanparty');
+    await second.stop();
+
+    const third = await startHost({ args: ['--settings', file, '--name', 'Grace'] });
+    expect(((await callBridge(third.port, 'getHostState')) as HostState).displayName).toBe('Grace');
+    await third.stop();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an invalid settings file is kept aside and the host starts with defaults', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-cli-settings-'));
+  const file = path.join(dir, 'settings.json');
+  fs.writeFileSync(file, '{"displayName": 42}');
+  try {
+    const host = await startHost({ args: ['--settings', file] });
+    expect(host.output()).toMatch(/Settings file ignored \(displayName: .*\); kept as settings\.json\.invalid-\d+/);
+    expect(fs.readdirSync(dir).some((name) => name.startsWith('settings.json.invalid-'))).toBe(true);
+    expect(await host.stop()).toBe(0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

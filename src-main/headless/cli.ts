@@ -4,6 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseHostArgs, USAGE, UsageError, type HostCommand } from './host-args.js';
+import { applyPatch, defaultSettings } from '../host/settings.js';
+import { loadSettings } from '../host/settings-store.js';
 import { startHeadlessHost, type HeadlessHost } from './run-host.js';
 
 function printReady(running: HeadlessHost): void {
@@ -41,10 +43,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  let settings = parsed.settings;
+  if (parsed.settingsFile) {
+    const loaded = loadSettings(parsed.settingsFile, defaultSettings());
+    if (loaded.problem) process.stderr.write(`lan-party host: ${loaded.problem}\n`);
+    settings = applyPatch(loaded.settings, parsed.overrides);
+  }
   let running: HeadlessHost;
   try {
     running = await startHeadlessHost({
-      settings: parsed.settings,
+      settings,
+      settingsFile: parsed.settingsFile,
       rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
       shimFile: fileURLToPath(new URL('../shim/broker-shim.js', import.meta.url)),
       games: parsed.games,

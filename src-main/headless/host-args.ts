@@ -11,8 +11,9 @@ import {
   DisplayNameSchema,
   describeIssues,
   type Settings,
+  type SettingsPatch,
 } from '../../src-preload/contract.js';
-import { defaultSettings } from '../host/settings.js';
+import { applyPatch, defaultSettings } from '../host/settings.js';
 
 export const USAGE = `Usage: lan-party host [options]
 
@@ -30,6 +31,8 @@ Options:
   --broker-key KEY    broker key (default peerjs)
   --token TOKEN       control token for other machines (default: random, printed)
   --game PATH         host a web game (folder with an index.html, or a .zip; repeatable)
+  --settings FILE     keep settings changed from the page in FILE across restarts
+                      (flags given here win over the file)
   -h, --help          show this help
 
 Other commands:
@@ -44,6 +47,10 @@ export interface HostCommand {
   startBroker: boolean;
   /** Game folders or .zip files to host from the start. */
   games: string[];
+  /** Settings file, when persistence was asked for. */
+  settingsFile: string | undefined;
+  /** Flags given explicitly, applied over the settings file. */
+  overrides: SettingsPatch;
 }
 
 const PortFlag = z.coerce.number().int('the port is a whole number').min(0).max(65535, 'the port is at most 65535');
@@ -77,6 +84,7 @@ export function parseHostArgs(args: string[]): HostCommand | null {
         'broker-key': { type: 'string' },
         token: { type: 'string' },
         game: { type: 'string', multiple: true },
+        settings: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -84,18 +92,23 @@ export function parseHostArgs(args: string[]): HostCommand | null {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help) return null;
-  const settings = defaultSettings();
-  if (values.port !== undefined) settings.broker.port = flag(PortFlag, 'port', values.port);
-  if (values.name !== undefined) settings.displayName = flag(DisplayNameSchema, 'name', values.name);
-  if (values['broker-path'] !== undefined) settings.broker.path = flag(BrokerPathSchema, 'broker-path', values['broker-path']);
-  if (values['broker-key'] !== undefined) settings.broker.key = flag(BrokerKeySchema, 'broker-key', values['broker-key']);
-  settings.interfaces = (values.interface ?? []).map((name) => flag(InterfaceFlag, 'interface', name));
-  settings.discovery = !values['no-discovery'];
+  const overrides: SettingsPatch = {};
+  const broker: NonNullable<SettingsPatch['broker']> = {};
+  if (values.port !== undefined) broker.port = flag(PortFlag, 'port', values.port);
+  if (values['broker-path'] !== undefined) broker.path = flag(BrokerPathSchema, 'broker-path', values['broker-path']);
+  if (values['broker-key'] !== undefined) broker.key = flag(BrokerKeySchema, 'broker-key', values['broker-key']);
+  if (Object.keys(broker).length > 0) overrides.broker = broker;
+  if (values.name !== undefined) overrides.displayName = flag(DisplayNameSchema, 'name', values.name);
+  if (values.interface !== undefined) overrides.interfaces = values.interface.map((name) => flag(InterfaceFlag, 'interface', name));
+  if (values['no-discovery']) overrides.discovery = false;
+  const settings = applyPatch(defaultSettings(), overrides);
   return {
     settings,
     bindHost: values.host === undefined ? undefined : flag(HostFlag, 'host', values.host),
     token: values.token === undefined ? undefined : flag(TokenFlag, 'token', values.token),
     startBroker: !values['no-broker'],
     games: (values.game ?? []).map((game) => flag(GameFlag, 'game', game)),
+    settingsFile: values.settings === undefined ? undefined : flag(GameFlag, 'settings', values.settings),
+    overrides,
   };
 }

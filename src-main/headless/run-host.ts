@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { Settings } from '../../src-preload/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../host/content-security-policy.js';
 import { LanHost } from '../host/lan-host.js';
+import { saveSettings } from '../host/settings-store.js';
 import { serveStatic } from '../host/static-files.js';
 import { WebBridge } from './web-bridge.js';
 
@@ -18,6 +19,8 @@ export interface HeadlessHostOptions {
   shimFile: string;
   /** Games to host from the start (folders or .zip files). */
   games?: string[];
+  /** Persist settings changed from the page here (saved on every change). */
+  settingsFile?: string;
   bindHost?: string;
   /** Token that grants control from other machines; random when omitted. */
   token?: string;
@@ -47,6 +50,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     bindHost: options.bindHost,
     startBroker: options.startBroker,
     shimFile: options.shimFile,
+    saveSettings: options.settingsFile ? (settings) => saveSettings(options.settingsFile ?? '', settings) : undefined,
   });
   const bridge = new WebBridge(host, token);
   // Registered last: the broker's and the API's routes take precedence.

@@ -21,6 +21,7 @@ import { DefaultBrokerElection } from './election.js';
 import { GameHost } from './game-host.js';
 import { HostHttpServer, sendJson } from './http-server.js';
 import { reachableAddresses } from './network-addresses.js';
+import { applyPatch } from './settings.js';
 
 export type HostChange = 'broker' | 'lan' | 'settings' | 'games';
 
@@ -37,6 +38,8 @@ export interface LanHostOptions {
   notifyIntervalMs?: number;
   /** The built broker shim injected into hosted games (`out/shim/broker-shim.js`). */
   shimFile: string;
+  /** Persists settings; called before a change is applied, so a failed save changes nothing. */
+  saveSettings?: (settings: Settings) => void;
 }
 
 export function newInstanceId(): string {
@@ -184,11 +187,14 @@ export class LanHost {
    */
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
     const before = this.settings;
-    const next: Settings = {
-      ...before,
-      ...patch,
-      broker: { ...before.broker, ...(patch.broker ?? {}) },
-    };
+    const next = applyPatch(before, patch);
+    if (this.options.saveSettings) {
+      try {
+        this.options.saveSettings(next);
+      } catch (error) {
+        throw new Error(`Settings not changed: they could not be saved (${(error as Error).message})`);
+      }
+    }
     this.settings = next;
     const brokerChanged = JSON.stringify(before.broker) !== JSON.stringify(next.broker);
     if (brokerChanged) {

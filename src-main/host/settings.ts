@@ -1,6 +1,6 @@
 /** Default settings of a host; the schema lives in the contract. */
 import os from 'node:os';
-import { DEFAULT_BROKER_OPTIONS, DisplayNameSchema, type Settings } from '../../src-preload/contract.js';
+import { DEFAULT_BROKER_OPTIONS, DisplayNameSchema, type Settings, type SettingsPatch } from '../../src-preload/contract.js';
 
 /** The OS user's name when it is a valid display name, else a neutral one. */
 export function defaultDisplayName(): string {
@@ -26,4 +26,9 @@ export function defaultSettings(): Settings {
     discovery: true,
     autoConnect: false,
   };
+}
+
+/** Settings with a validated patch applied (the broker options merge field by field). */
+export function applyPatch(settings: Settings, patch: SettingsPatch): Settings {
+  return { ...settings, ...patch, broker: { ...settings.broker, ...(patch.broker ?? {}) } };
 }
