@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, when missing: Debian's Chromium
 # (never a Playwright browser download), iproute2 for the simulated LAN, and
-# avahi-utils + python3-zeroconf as independent mDNS implementations.
+# python3-zeroconf (an independent mDNS implementation, used through Debian's
+# own /usr/bin/python3, since another python3 on PATH may not see it).
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
-command -v avahi-browse >/dev/null 2>&1 || need+=(avahi-utils)
-python3 -c 'import zeroconf' >/dev/null 2>&1 || need+=(python3-zeroconf)
+/usr/bin/python3 -c 'import zeroconf' >/dev/null 2>&1 || need+=(python3-zeroconf)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "test dependencies: all present"

@@ -192,7 +192,7 @@ export class LanHost {
       try {
         this.options.saveSettings(next);
       } catch (error) {
-        throw new Error(`Settings not changed: they could not be saved (${(error as Error).message})`);
+        throw new Error(`Settings not changed: they could not be saved (${(error as Error).message})`, { cause: error });
       }
     }
     this.settings = next;
@@ -264,6 +264,8 @@ export class LanHost {
         broker: this.lastAdvertisedBroker,
       },
       interfaces: this.settings.interfaces,
+      // Socket trouble is also in the LAN state; the log line helps whoever runs the host.
+      log: (message) => console.warn(`lan-party discovery: ${message}`),
     });
     discovery.onChange(() => {
       this.refreshElection();

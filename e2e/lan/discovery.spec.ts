@@ -1,0 +1,194 @@
+/**
+ * Discovery and election between real `lan-party host` processes on a
+ * simulated LAN (network namespaces on a bridge), in three network variants:
+ * with a default route (via a gateway that does not exist), without one, and
+ * with no route at all but the subnet's (no multicast route either).
+ */
+import { expect, test } from '@playwright/test';
+import type { LanState } from '../../src-preload/contract.js';
+import { agreement, discoveryProblem, expectedDefault } from './harness/checks.js';
+import { announceSkip, assertBuilt } from './harness/environment.js';
+import { findInstance, lanStates, pollUntil, requireStates, selfOf, startLanHost, type LanHost } from './harness/hosts.js';
+import { must } from './harness/must.js';
+import { SimulatedLan, type NodeOptions } from './harness/netns.js';
+import { LanProbe } from './harness/probe.js';
+
+const skipReason = announceSkip('discovery');
+test.skip(skipReason !== null, skipReason ?? '');
+
+const VARIANTS: Array<{ title: string; routes: NodeOptions }> = [
+  { title: 'default route via a dummy gateway', routes: { defaultRoute: true, multicastRoute: true } },
+  { title: 'no default route', routes: { defaultRoute: false, multicastRoute: true } },
+  { title: 'no default route, no multicast route', routes: { defaultRoute: false, multicastRoute: false } },
+];
+
+/** Gone from every answering host's list (a host that does not answer does not count as "gone"). */
+function goneEverywhere(states: ReadonlyArray<LanState | null>, instanceId: string): boolean {
+  return states.every((state) => state !== null && findInstance(state, instanceId) === undefined);
+}
+
+/** Polls until every host answers and they agree on the rule's choice. */
+async function agreedOnRule(probe: LanProbe, hosts: readonly LanHost[], what: string): Promise<{ id: string; elapsedMs: number }> {
+  const { value, elapsedMs } = await pollUntil(
+    what,
+    async () => {
+      const states = await lanStates(probe, hosts);
+      const agreed = agreement(states);
+      if ('problem' in agreed) return { notYet: agreed.problem };
+      return agreed.id === expectedDefault(states) ? agreed : { notYet: `agreed on ${agreed.id}, not the rule's choice` };
+    },
+    { timeoutMs: 5_000 },
+  );
+  return { id: value.id, elapsedMs };
+}
+
+for (const variant of VARIANTS) {
+  test.describe(`discovery and election, ${variant.title}`, () => {
+    test.describe.configure({ mode: 'serial' });
+
+    let lan: SimulatedLan | undefined;
+    let probe: LanProbe | undefined;
+    const hosts: LanHost[] = [];
+    const ready = (): { lan: SimulatedLan; probe: LanProbe } => ({ lan: must(lan, 'the LAN'), probe: must(probe, 'the probe') });
+
+    test.beforeAll(async () => {
+      assertBuilt();
+      lan = await SimulatedLan.create();
+      const observer = await lan.addNode('obs', [{ segment: 0, host: 250 }], variant.routes);
+      probe = await LanProbe.start(lan, observer);
+      for (const n of [1, 2, 3]) {
+        const node = await lan.addNode(`h${n}`, [{ segment: 0, host: n }], variant.routes);
+        hosts.push(await startLanHost(lan, node));
+      }
+    });
+
+    test.afterAll(async () => {
+      for (const host of hosts) if (host.alive()) await host.stop();
+      await lan?.destroy();
+    });
+
+    test('three hosts find each other and name the same default broker', async () => {
+      const { probe } = ready();
+      const { value: states, elapsedMs } = await pollUntil(
+        'three hosts to list each other and agree',
+        async () => {
+          const states = await lanStates(probe, hosts);
+          const problem = discoveryProblem(states, hosts);
+          if (problem) return { notYet: problem };
+          const agreed = agreement(states);
+          return 'problem' in agreed ? { notYet: agreed.problem } : states;
+        },
+        { timeoutMs: 10_000 },
+      );
+      console.log(`[lan] ${variant.title}: 3 hosts listed each other and agreed ${elapsedMs} ms after the last one started`);
+      const agreed = agreement(states);
+      expect(agreed).toEqual({ id: expectedDefault(states) });
+      const winner = must(
+        hosts.find((host) => 'id' in agreed && host.instanceId === agreed.id),
+        'the default broker host',
+      );
+      for (const state of await requireStates(probe, hosts)) {
+        expect(state.defaultBroker?.endpoint).toEqual({ host: winner.node.ip, port: winner.port, path: '/', key: 'peerjs', secure: false });
+        expect(state.ignoredRecords).toBe(0);
+        expect(state.lastError).toBeNull();
+      }
+      // The offered addresses are reachable: each host's page answers there, from inside the LAN.
+      const [firstState] = await requireStates(probe, hosts);
+      for (const target of hosts) {
+        const offered = must(findInstance(must(firstState, 'h1 state'), target.instanceId), `${target.label} on h1`).address;
+        const [viaOffered] = await probe.getJson<LanState>([`http://${offered}:${target.port}/api/lan`]);
+        expect(viaOffered && selfOf(viaOffered).instanceId).toBe(target.instanceId);
+      }
+    });
+
+    test('a fourth host started later appears on the others in under one second', async () => {
+      const { lan, probe } = ready();
+      const defaultBefore = agreement(await lanStates(probe, hosts));
+      const node = await lan.addNode('h4', [{ segment: 0, host: 4 }], variant.routes);
+      const fourth = await startLanHost(lan, node);
+      const { value: states } = await pollUntil(
+        'the fourth host to appear on the other three',
+        async () => {
+          const states = await lanStates(probe, hosts);
+          const missing = hosts.filter((_h, i) => {
+            const state = states[i];
+            return !state || !findInstance(state, fourth.instanceId);
+          });
+          return missing.length === 0 ? states : { notYet: `not on ${missing.map((h) => h.label).join(', ')}` };
+        },
+        { timeoutMs: 5_000, intervalMs: 10 },
+      );
+      const seenEverywhereAt = Date.now();
+      hosts.push(fourth);
+      const [fourthState] = await requireStates(probe, [fourth]);
+      // Its own first-seen is when its discovery started (same clock: namespaces share the machine's).
+      const discoveryStart = selfOf(must(fourthState, 'h4 state')).firstSeen;
+      const seenAfter = states.map((state) => must(state && findInstance(state, fourth.instanceId), 'h4 entry').firstSeen - discoveryStart);
+      const sinceReady = seenEverywhereAt - fourth.readyAt;
+      console.log(
+        `[lan] ${variant.title}: 4th host recorded by the others ${seenAfter.join('/')} ms after its discovery started; ` +
+          `listed on every /api/lan ${sinceReady} ms after it printed "running" ` +
+          `(${seenEverywhereAt - fourth.spawnedAt} ms after spawn, Node start-up included)`,
+      );
+      for (const ms of seenAfter) expect(ms).toBeLessThan(1000);
+      expect(sinceReady).toBeLessThan(1000);
+      // A later broker does not move the LAN's default.
+      const after = await agreedOnRule(probe, hosts, 'all four to agree');
+      expect({ id: after.id }).toEqual(defaultBefore);
+    });
+
+    test('the default broker stops gracefully: dropped at once, a new default agreed', async () => {
+      const { probe } = ready();
+      const current = agreement(await lanStates(probe, hosts));
+      if (!('id' in current)) throw new Error(current.problem);
+      const leaving = must(
+        hosts.find((host) => host.instanceId === current.id),
+        'the default broker host',
+      );
+      const staying = hosts.filter((host) => host !== leaving);
+
+      const stopping = leaving.stop();
+      const started = Date.now();
+      const { elapsedMs } = await pollUntil(
+        `${leaving.label} to disappear after its goodbye`,
+        async () => (goneEverywhere(await lanStates(probe, staying), leaving.instanceId) ? true : { notYet: 'still listed' }),
+        { timeoutMs: 5_000, intervalMs: 10 },
+      );
+      expect(await stopping).toBe(0);
+      console.log(`[lan] ${variant.title}: graceful stop of ${leaving.label}: dropped everywhere ${Date.now() - started} ms after SIGTERM`);
+      // Expiry alone takes >= 2 s (3 s without an answer); this proves the goodbye did it.
+      expect(elapsedMs).toBeLessThan(1000);
+      hosts.splice(hosts.indexOf(leaving), 1);
+
+      const agreed = await agreedOnRule(probe, hosts, 'a new agreed default');
+      console.log(`[lan] ${variant.title}: new default agreed ${agreed.elapsedMs} ms after the old one was dropped`);
+      expect(agreed.id).not.toBe(leaving.instanceId);
+    });
+
+    test('a host killed with SIGKILL is dropped within 5 seconds, and the rest agree again', async () => {
+      const { probe } = ready();
+      const current = agreement(await lanStates(probe, hosts));
+      if (!('id' in current)) throw new Error(current.problem);
+      // Kill the default broker's host: the harder case (drop + failover).
+      const victim = must(
+        hosts.find((host) => host.instanceId === current.id),
+        'the default broker host',
+      );
+      const staying = hosts.filter((host) => host !== victim);
+
+      await victim.kill();
+      const { elapsedMs } = await pollUntil(
+        `${victim.label} to expire`,
+        async () => (goneEverywhere(await lanStates(probe, staying), victim.instanceId) ? true : { notYet: 'still listed' }),
+        { timeoutMs: 7_000, intervalMs: 20 },
+      );
+      console.log(`[lan] ${variant.title}: SIGKILLed ${victim.label} dropped everywhere after ${elapsedMs} ms`);
+      expect(elapsedMs).toBeLessThan(5000);
+      hosts.splice(hosts.indexOf(victim), 1);
+
+      const agreed = await agreedOnRule(probe, hosts, 'agreement after the kill');
+      expect(agreed.id).not.toBe(victim.instanceId);
+      for (const host of hosts) expect(host.alive()).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * An independent DNS-SD implementation from Debian (python3-zeroconf) browses
+ * the simulated LAN and resolves our hosts, proving we speak standard mDNS /
+ * DNS-SD: PTR -> SRV + TXT + A, with the TXT keys we document.
+ */
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { DEBIAN_PYTHON, FIXTURES, announceSkip, assertBuilt } from './harness/environment.js';
+import { findInstance, lanStates, pollUntil, requireStates, startLanHost, type LanHost } from './harness/hosts.js';
+import { must } from './harness/must.js';
+import { discoveryProblem } from './harness/checks.js';
+import { SimulatedLan, exited } from './harness/netns.js';
+import { LanProbe } from './harness/probe.js';
+
+const skipReason = announceSkip('interoperability');
+test.skip(skipReason !== null, skipReason ?? '');
+
+interface Resolved {
+  name: string;
+  server: string;
+  port: number;
+  addresses: string[];
+  properties: Record<string, string | null>;
+}
+
+/** Not a skip: where the LAN suite runs, CI installs python3-zeroconf, so its absence is a setup error. */
+function assertZeroconf(): void {
+  try {
+    execFileSync(DEBIAN_PYTHON, ['-c', 'import zeroconf'], { stdio: 'pipe', timeout: 10_000 });
+  } catch {
+    throw new Error(`${DEBIAN_PYTHON} cannot import zeroconf: install the Debian package python3-zeroconf`);
+  }
+}
+
+test.describe('interoperability', () => {
+  let lan: SimulatedLan | undefined;
+  const hosts: LanHost[] = [];
+
+  test.afterAll(async () => {
+    for (const host of hosts) if (host.alive()) await host.stop();
+    await lan?.destroy();
+  });
+
+  test('python3-zeroconf sees our service and its TXT fields', async () => {
+    assertBuilt();
+    assertZeroconf();
+    lan = await SimulatedLan.create();
+    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
+    for (const n of [1, 2]) hosts.push(await startLanHost(lan, await lan.addNode(`h${n}`, [{ segment: 0, host: n }])));
+    await pollUntil(
+      'the hosts to list each other',
+      async () => {
+        const problem = discoveryProblem(await lanStates(probe, hosts), hosts);
+        return problem ? { notYet: problem } : true;
+      },
+      { timeoutMs: 10_000 },
+    );
+    const [state] = await requireStates(probe, hosts);
+    const brokerStart = (host: LanHost): number =>
+      must(findInstance(must(state, 'h1 state'), host.instanceId)?.broker, `${host.label}'s broker`).startedAt;
+
+    const browserNode = await lan.addNode('zc', [{ segment: 0, host: 77 }]);
+    const browser = lan.spawnIn(browserNode, DEBIAN_PYTHON, [path.join(FIXTURES, 'zeroconf-browse.py'), '10', String(hosts.length)]);
+    let stdout = '';
+    let stderr = '';
+    browser.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    browser.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await exited(browser);
+    expect(browser.exitCode, stderr).toBe(0);
+    const { services } = JSON.parse(stdout) as { services: Resolved[] };
+    console.log(`[lan] python3-zeroconf resolved: ${services.map((s) => `${s.name} -> ${s.addresses.join(',')}:${s.port}`).join('; ')}`);
+
+    expect(services).toHaveLength(hosts.length);
+    for (const host of hosts) {
+      const seen = must(
+        services.find((s) => s.name === `lanparty-${host.instanceId}._lanparty._tcp.local.`),
+        `zeroconf's resolution of ${host.label}`,
+      );
+      expect(seen.server).toBe(`lanparty-${host.instanceId}.local.`);
+      expect(seen.port).toBe(host.port);
+      // Only the address of the interface the record was sent on: no docker/VPN/loopback leaks, no scope-less fe80::.
+      expect(seen.addresses).toEqual([host.node.ip]);
+      expect(seen.properties).toEqual({
+        v: '1',
+        id: host.instanceId,
+        name: host.label,
+        hport: String(host.port),
+        bport: String(host.port),
+        bpath: '/',
+        bkey: 'peerjs',
+        bstart: String(brokerStart(host)),
+      });
+    }
+  });
+});

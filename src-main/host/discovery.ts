@@ -1,0 +1,469 @@
+/**
+ * LAN discovery over mDNS / DNS-SD (`_lanparty._tcp`), main process only and
+ * Electron-free.
+ *
+ * - Advertise: one socket per chosen interface; our records are announced at
+ *   once (no probing: the instance name carries the unique id) and again after
+ *   a second, re-announced on every `update()`, and withdrawn with goodbyes on
+ *   `stop()`.
+ * - Browse and liveness: bonjour-service never reports an instance that
+ *   vanished without a goodbye, so about every `refreshMs` a PTR query goes
+ *   out and every live instance answers with its full record set. A query seen
+ *   from another host on the same link counts as ours (RFC 6762 duplicate
+ *   question suppression), so the LAN carries about one query per period, not
+ *   one per instance. An instance not heard from for `expireMs` is dropped.
+ * - Safety: socket errors never escape (they are reported in the state and the
+ *   socket is rebuilt with backoff); every received record is validated and
+ *   the invalid ones are counted, never trusted; the list is bounded.
+ */
+import os from 'node:os';
+import type { RemoteInfo } from 'node:dgram';
+import type { LanBroker, LanInstance, LanState } from '../../src-preload/contract.js';
+import {
+  interfaceFor,
+  interfaceKey,
+  rankAddresses,
+  selectInterfaces,
+  type LocalInterface,
+  type OsInterfaces,
+} from './discovery-addresses.js';
+import { asksForOurService, buildRecords, goodbyeRecords, readSightings, type PublishedRecord } from './discovery-packets.js';
+import { InstanceTable } from './discovery-table.js';
+import { MdnsTransport } from './discovery-transport.js';
+import { PROTOCOL_VERSION, advertisableName, assertAdvertisable, parseTxt, serviceFqdn } from './discovery-txt.js';
+
+export interface Advertisement {
+  instanceId: string;
+  displayName: string;
+  /** Port of this host's HTTP server (broker, /api/lan, games). */
+  httpPort: number;
+  peerId: string | null;
+  broker: LanBroker | null;
+}
+
+export interface DiscoveryOptions {
+  advertisement: Advertisement;
+  /** Interface names to use; empty = every non-internal IPv4 interface. */
+  interfaces: string[];
+  /** Liveness period: about one browse query per period on each link (default 1000 ms). */
+  refreshMs?: number;
+  /** An instance silent for this long is dropped (default 3000 ms: three missed periods). */
+  expireMs?: number;
+  /** Most other instances tracked; more are ignored and counted (default 128). */
+  maxInstances?: number;
+  /** mDNS UDP port (default 5353). */
+  mdnsPort?: number;
+  /** Problems worth a log line (socket errors, restarts). Silent by default. */
+  log?: (message: string) => void;
+  /** For tests: the OS interface table. */
+  networkInterfaces?: () => OsInterfaces;
+}
+
+export type DiscoveryState = Omit<LanState, 'defaultBroker'>;
+
+type Patch = Partial<Omit<Advertisement, 'instanceId'>>;
+
+/** Interface changes (cable, Wi-Fi, VPN) are looked for this often. */
+const INTERFACE_CHECK_MS = 2000;
+/** Expiry is checked this often, so a vanished instance goes within expireMs + this. */
+const EXPIRY_CHECK_MS = 250;
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+/** A socket that ran this long without failing resets its backoff. */
+const HEALTHY_AFTER_MS = 30_000;
+/** RFC 6762 section 8.3: a second announcement one second after the first. */
+const REANNOUNCE_MS = 1000;
+/** Goodbyes must not hold shutdown. */
+const GOODBYE_TIMEOUT_MS = 500;
+
+interface Slot {
+  key: string;
+  iface: LocalInterface;
+  transport: MdnsTransport | null;
+  records: PublishedRecord[];
+  retryTimer: NodeJS.Timeout | null;
+  reannounceTimer: NodeJS.Timeout | null;
+  backoffMs: number;
+  readySince: number | null;
+  lastError: string | null;
+}
+
+export class Discovery {
+  private advertisement: Advertisement;
+  private readonly wantedInterfaces: string[];
+  private readonly refreshMs: number;
+  private readonly expireMs: number;
+  private readonly mdnsPort: number;
+  private readonly log: (message: string) => void;
+  private readonly osInterfaces: () => OsInterfaces;
+  private readonly listeners = new Set<() => void>();
+  private readonly table: InstanceTable;
+  private readonly slots = new Map<string, Slot>();
+  /** When a browse query for our type was last seen on each link (by interface key). */
+  private readonly lastQuery = new Map<string, number>();
+
+  private status: DiscoveryState['discovery'] = 'off';
+  private lastError: string | null = null;
+  private ignored = 0;
+  private startedAt: number | null = null;
+  private interfaces: LocalInterface[] = [];
+  private interfaceProblems: string[] = [];
+  private lastInterfaceCheck = 0;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private expiryTimer: NodeJS.Timeout | null = null;
+
+  constructor(options: DiscoveryOptions) {
+    assertAdvertisable(options.advertisement);
+    this.advertisement = { ...options.advertisement };
+    this.wantedInterfaces = [...options.interfaces];
+    this.refreshMs = options.refreshMs ?? 1000;
+    this.expireMs = options.expireMs ?? 3000;
+    this.mdnsPort = options.mdnsPort ?? 5353;
+    this.log = options.log ?? (() => undefined);
+    this.osInterfaces = options.networkInterfaces ?? (() => os.networkInterfaces());
+    this.table = new InstanceTable(options.maxInstances ?? 128, this.expireMs);
+    this.resolveInterfaces();
+  }
+
+  start(): void {
+    if (this.status !== 'off') return;
+    this.status = 'starting';
+    this.lastError = null;
+    this.startedAt = Date.now();
+    this.syncInterfaces(true);
+    this.scheduleTick();
+    this.expiryTimer = setInterval(() => this.expire(), EXPIRY_CHECK_MS);
+    this.expiryTimer.unref();
+    this.emit();
+  }
+
+  update(patch: Patch): void {
+    const next: Advertisement = { ...this.advertisement, ...patch, instanceId: this.advertisement.instanceId };
+    assertAdvertisable(next);
+    this.advertisement = next;
+    if (this.status !== 'off') {
+      for (const slot of this.slots.values()) this.publish(slot);
+    }
+    this.emit();
+  }
+
+  /** Sends goodbyes (others drop us at once) and closes every socket. */
+  async stop(): Promise<void> {
+    if (this.status === 'off') return;
+    this.status = 'off';
+    this.lastError = null;
+    this.clearTimers();
+    const closing = [...this.slots.values()].map((slot) => this.closeSlot(slot, true));
+    this.slots.clear();
+    await Promise.race([Promise.all(closing), delay(GOODBYE_TIMEOUT_MS)]);
+    this.table.clear();
+    this.lastQuery.clear();
+    this.emit();
+  }
+
+  getState(): DiscoveryState {
+    return {
+      discovery: this.status,
+      lastError: this.lastError,
+      instances: [this.selfInstance(), ...this.table.list()],
+      ignoredRecords: this.ignored,
+    };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // -------------------------------------------------------------------------
+  // Interfaces and sockets
+  // -------------------------------------------------------------------------
+
+  private resolveInterfaces(): boolean {
+    let available: OsInterfaces;
+    try {
+      available = this.osInterfaces();
+    } catch (error) {
+      // os.networkInterfaces() can fail on exotic systems; treat as "none".
+      this.interfaceProblems = [`cannot list network interfaces: ${message(error)}`];
+      available = {};
+    }
+    const { interfaces, problems } = selectInterfaces(this.wantedInterfaces, available);
+    const changed = interfaces.map(interfaceKey).join(',') !== this.interfaces.map(interfaceKey).join(',');
+    this.interfaces = interfaces;
+    this.interfaceProblems = problems;
+    return changed;
+  }
+
+  /** Opens a socket per current interface and closes those of interfaces that went away. */
+  private syncInterfaces(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastInterfaceCheck < INTERFACE_CHECK_MS) return;
+    this.lastInterfaceCheck = now;
+    const changed = this.resolveInterfaces();
+    if (!changed && !force) return;
+    const keep = new Set(this.interfaces.map(interfaceKey));
+    for (const [key, slot] of this.slots) {
+      if (keep.has(key)) continue;
+      this.slots.delete(key);
+      this.lastQuery.delete(key);
+      this.log(`discovery: interface ${slot.iface.name} (${slot.iface.address}) went away`);
+      void this.closeSlot(slot, true);
+    }
+    for (const iface of this.interfaces) {
+      const key = interfaceKey(iface);
+      if (this.slots.has(key)) continue;
+      const slot: Slot = {
+        key,
+        iface,
+        transport: null,
+        records: [],
+        retryTimer: null,
+        reannounceTimer: null,
+        backoffMs: RETRY_MIN_MS,
+        readySince: null,
+        lastError: null,
+      };
+      this.slots.set(key, slot);
+      this.openSlot(slot);
+    }
+    this.refreshStatus();
+    this.emit();
+  }
+
+  private openSlot(slot: Slot): void {
+    slot.retryTimer = null;
+    if (this.slots.get(slot.key) !== slot) return;
+    try {
+      slot.transport = new MdnsTransport(
+        slot.iface,
+        {
+          ready: () => this.onReady(slot),
+          response: (packet, source) => this.onResponse(slot, packet, source),
+          query: (packet, source) => this.onQuery(slot, packet, source),
+          failed: (error) => this.onFailed(slot, error),
+        },
+        { port: this.mdnsPort },
+      );
+    } catch (error) {
+      this.onFailed(slot, error);
+    }
+  }
+
+  private onReady(slot: Slot): void {
+    if (this.slots.get(slot.key) !== slot) return;
+    slot.readySince = Date.now();
+    slot.lastError = null;
+    this.publish(slot);
+    this.browse(slot);
+    this.refreshStatus();
+    this.emit();
+  }
+
+  private onFailed(slot: Slot, error: unknown): void {
+    if (this.slots.get(slot.key) !== slot) return;
+    const text = `${slot.iface.name}: ${message(error)}`;
+    this.log(`discovery: ${text}; retrying in ${slot.backoffMs} ms`);
+    slot.lastError = text;
+    this.lastError = text;
+    slot.transport?.destroy();
+    slot.transport = null;
+    if (slot.reannounceTimer) clearTimeout(slot.reannounceTimer);
+    slot.reannounceTimer = null;
+    if (slot.readySince !== null && Date.now() - slot.readySince > HEALTHY_AFTER_MS) slot.backoffMs = RETRY_MIN_MS;
+    slot.readySince = null;
+    if (!slot.retryTimer) {
+      slot.retryTimer = setTimeout(() => this.openSlot(slot), slot.backoffMs);
+      slot.retryTimer.unref();
+      slot.backoffMs = Math.min(slot.backoffMs * 2, RETRY_MAX_MS);
+    }
+    this.refreshStatus();
+    this.emit();
+  }
+
+  private async closeSlot(slot: Slot, goodbye: boolean): Promise<void> {
+    if (slot.retryTimer) clearTimeout(slot.retryTimer);
+    if (slot.reannounceTimer) clearTimeout(slot.reannounceTimer);
+    slot.retryTimer = null;
+    slot.reannounceTimer = null;
+    const transport = slot.transport;
+    slot.transport = null;
+    if (transport) await transport.close(goodbye && slot.records.length > 0 ? goodbyeRecords(slot.records) : null);
+  }
+
+  private refreshStatus(): void {
+    if (this.status === 'off') return;
+    const slots = [...this.slots.values()];
+    const ready = slots.filter((slot) => slot.transport?.ready);
+    if (slots.length === 0) {
+      this.status = 'error';
+      this.lastError = this.interfaceProblems.join('; ') || 'no network interface to run discovery on';
+    } else if (ready.length > 0) {
+      this.status = 'running';
+      // Keep the last error visible while some socket is still failing.
+      const failing = slots.find((slot) => slot.lastError !== null);
+      this.lastError = failing?.lastError ?? (this.interfaceProblems.join('; ') || null);
+    } else {
+      const failing = slots.find((slot) => slot.lastError !== null);
+      this.status = failing ? 'error' : 'starting';
+      this.lastError = failing?.lastError ?? null;
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Advertising and browsing
+  // -------------------------------------------------------------------------
+
+  private publish(slot: Slot): void {
+    const transport = slot.transport;
+    if (!transport?.ready) return;
+    slot.records = buildRecords(this.advertisement, slot.iface.address);
+    transport.setRecords(slot.records);
+    const records = slot.records;
+    void transport.announce(records).catch(() => undefined);
+    if (slot.reannounceTimer) clearTimeout(slot.reannounceTimer);
+    slot.reannounceTimer = setTimeout(() => {
+      slot.reannounceTimer = null;
+      if (slot.transport === transport && slot.records === records) void transport.announce(records).catch(() => undefined);
+    }, REANNOUNCE_MS);
+    slot.reannounceTimer.unref();
+  }
+
+  private browse(slot: Slot): void {
+    const transport = slot.transport;
+    if (!transport?.ready) return;
+    this.lastQuery.set(slot.key, Date.now());
+    void transport.browse().catch(() => undefined);
+  }
+
+  private scheduleTick(): void {
+    // Jitter keeps instances started together from querying in lockstep.
+    const wait = this.refreshMs * (0.9 + Math.random() * 0.2);
+    this.tickTimer = setTimeout(() => this.tick(), wait);
+    this.tickTimer.unref();
+  }
+
+  private tick(): void {
+    this.tickTimer = null;
+    if (this.status === 'off') return;
+    this.syncInterfaces();
+    const now = Date.now();
+    for (const slot of this.slots.values()) {
+      const seen = this.lastQuery.get(slot.key) ?? 0;
+      if (now - seen >= this.refreshMs * 0.8) this.browse(slot);
+    }
+    this.scheduleTick();
+  }
+
+  private expire(): void {
+    if (this.status === 'off') return;
+    if (this.table.expire(Date.now() - this.expireMs) > 0) this.emit();
+  }
+
+  // -------------------------------------------------------------------------
+  // Receiving
+  // -------------------------------------------------------------------------
+
+  /**
+   * Which slot handles a packet: every socket on the machine receives every
+   * link's multicast (Linux), so exactly one slot, the one on the source's
+   * subnet (else the first), reads it; counts are then not doubled.
+   */
+  private handles(slot: Slot, source: string): boolean {
+    const owner = interfaceFor(source, this.interfaces);
+    if (owner) return interfaceKey(owner) === slot.key;
+    return this.slots.keys().next().value === slot.key;
+  }
+
+  private onQuery(slot: Slot, packet: unknown, source: RemoteInfo): void {
+    if (!this.handles(slot, source.address) || !asksForOurService(packet)) return;
+    const owner = interfaceFor(source.address, this.interfaces);
+    this.lastQuery.set(owner ? interfaceKey(owner) : slot.key, Date.now());
+  }
+
+  private onResponse(slot: Slot, packet: unknown, source: RemoteInfo): void {
+    if (this.status === 'off' || !this.handles(slot, source.address)) return;
+    const now = Date.now();
+    const ownKey = serviceFqdn(this.advertisement.instanceId).toLowerCase();
+    let changed = false;
+    for (const sighting of readSightings(packet)) {
+      if (sighting.key === ownKey) continue;
+      if (sighting.goodbye) {
+        // Only the instance itself may say goodbye: a goodbye from another address is ignored.
+        if (this.table.knowsAddress(sighting.key, source.address)) changed = this.table.remove(sighting.key) || changed;
+        else if (this.table.has(sighting.key)) this.ignored += 1;
+        continue;
+      }
+      if (sighting.txt === null) {
+        // A record set without TXT (an SRV refresh) only keeps a known instance alive, from its own address.
+        if (this.table.knowsAddress(sighting.key, source.address)) this.table.touch(sighting.key, now);
+        continue;
+      }
+      const txt = parseTxt(sighting.txt);
+      const problem = !txt.ok
+        ? txt.reason
+        : sighting.key !== serviceFqdn(txt.value.instanceId).toLowerCase()
+          ? 'service name does not match the instance id'
+          : sighting.srv !== null && sighting.srv.port !== txt.value.httpPort
+            ? 'SRV port differs from the advertised HTTP port'
+            : null;
+      if (problem !== null || !txt.ok) {
+        this.ignored += 1;
+        changed = true;
+        continue;
+      }
+      const ranked = rankAddresses(source.address, sighting.advertised, this.interfaces);
+      const result = this.table.upsert(sighting.key, { txt: txt.value, ...ranked }, now);
+      if (result === 'full') this.ignored += 1;
+      if (result !== 'refreshed') changed = true;
+    }
+    if (changed) this.emit();
+  }
+
+  // -------------------------------------------------------------------------
+
+  private selfInstance(): LanInstance {
+    const now = Date.now();
+    const addresses = this.interfaces.map((iface) => iface.address);
+    const ad = this.advertisement;
+    return {
+      instanceId: ad.instanceId,
+      name: advertisableName(ad.displayName),
+      address: addresses[0] ?? '127.0.0.1',
+      addresses: addresses.length > 0 ? addresses : ['127.0.0.1'],
+      httpPort: ad.httpPort,
+      broker: ad.broker ? { ...ad.broker } : null,
+      peerId: ad.peerId,
+      protocolVersion: PROTOCOL_VERSION,
+      self: true,
+      firstSeen: this.startedAt ?? now,
+      lastSeen: now,
+    };
+  }
+
+  private clearTimers(): void {
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.tickTimer = null;
+    this.expiryTimer = null;
+  }
+
+  private emit(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        // A failing listener must not stop discovery (or the other listeners).
+        this.log(`discovery: change listener threw: ${message(error)}`);
+      }
+    }
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LanInstance } from '../../src-preload/contract.js';
+import { DefaultBrokerElection, electDefaultBroker } from './election.js';
+
+function instance(id: string, startedAt: number | null, overrides: Partial<LanInstance> = {}): LanInstance {
+  return {
+    instanceId: id,
+    name: `host ${id}`,
+    address: `10.77.0.${id.length}`,
+    addresses: [],
+    httpPort: 9000,
+    broker: startedAt === null ? null : { port: 9000, path: '/', key: 'peerjs', startedAt },
+    peerId: null,
+    protocolVersion: 1,
+    self: false,
+    firstSeen: 0,
+    lastSeen: 0,
+    ...overrides,
+  };
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+describe('electDefaultBroker (the pure rule)', () => {
+  it('picks the earliest broker start', () => {
+    const choice = electDefaultBroker([instance('b', 200), instance('a', 300), instance('c', 100)]);
+    expect(choice?.instanceId).toBe('c');
+    expect(choice?.endpoint).toEqual({ host: '10.77.0.1', port: 9000, path: '/', key: 'peerjs', secure: false });
+    expect(choice?.reason).toBe('earliest broker start on the LAN');
+  });
+
+  it('gives the same answer for the same input in any order', () => {
+    const lan = [instance('x', 500), instance('yy', 100), instance('zzz', 100), instance('w', null), instance('v', 100)];
+    const answers = new Set(permutations(lan).map((order) => JSON.stringify(electDefaultBroker(order))));
+    expect(answers.size).toBe(1);
+    expect(electDefaultBroker(lan)?.instanceId).toBe('v');
+  });
+
+  it('breaks a tie on start time with the smallest instance id (code-unit order, not locale)', () => {
+    const choice = electDefaultBroker([instance('b', 100), instance('B', 100), instance('a', 100)]);
+    expect(choice?.instanceId).toBe('B');
+    expect(choice?.reason).toContain('tie broken by smallest instance id');
+  });
+
+  it('ignores instances without a broker or without a reachable address', () => {
+    const lan = [instance('a', null), instance('b', 50, { address: null }), instance('c', 100)];
+    expect(electDefaultBroker(lan)?.instanceId).toBe('c');
+    expect(electDefaultBroker(lan)?.reason).toBe('only broker on the LAN');
+  });
+
+  it('ignores brokers with an impossible port', () => {
+    const bad = instance('a', 1, { broker: { port: 0, path: '/', key: 'peerjs', startedAt: 1 } });
+    expect(electDefaultBroker([bad, instance('c', 100)])?.instanceId).toBe('c');
+  });
+
+  it('returns null when no instance runs a broker', () => {
+    expect(electDefaultBroker([instance('a', null)])).toBeNull();
+    expect(electDefaultBroker([])).toBeNull();
+  });
+
+  it('moves to the next broker when the default leaves', () => {
+    const lan = [instance('a', 100), instance('b', 200), instance('c', 300)];
+    expect(electDefaultBroker(lan)?.instanceId).toBe('a');
+    expect(electDefaultBroker(lan.filter((i) => i.instanceId !== 'a'))?.instanceId).toBe('b');
+  });
+});
+
+describe('DefaultBrokerElection (hysteresis)', () => {
+  let clock = 0;
+  const now = (): number => clock;
+  const elections: DefaultBrokerElection[] = [];
+  function election(settleMs = 2000): DefaultBrokerElection {
+    clock = 1_000_000;
+    const created = new DefaultBrokerElection({ settleMs, now });
+    elections.push(created);
+    return created;
+  }
+  afterEach(() => {
+    for (const e of elections.splice(0)) e.dispose();
+  });
+
+  it('follows the rule directly while it is still learning the LAN', () => {
+    const e = election();
+    expect(e.update([instance('self', 500)])?.instanceId).toBe('self');
+    clock += 100;
+    // An older broker discovered right after start takes over at once: nothing is flapping yet.
+    expect(e.update([instance('self', 500), instance('old', 100)])?.instanceId).toBe('old');
+  });
+
+  it('does not let a newly appeared candidate take over before it has settled', () => {
+    const e = election();
+    clock += 5000;
+    expect(e.update([instance('b', 200)])?.instanceId).toBe('b');
+    clock += 100;
+    const waiting = e.update([instance('b', 200), instance('a', 100)]);
+    expect(waiting?.instanceId).toBe('b');
+    expect(waiting?.reason).toContain('host a');
+    clock += 1999;
+    expect(e.update([instance('b', 200), instance('a', 100)])?.instanceId).toBe('b');
+    clock += 1;
+    const settled = e.update([instance('b', 200), instance('a', 100)]);
+    expect(settled?.instanceId).toBe('a');
+    expect(settled?.reason).toBe('earliest broker start on the LAN');
+  });
+
+  it('does not bounce when a better candidate flaps', () => {
+    const e = election();
+    clock += 5000;
+    e.update([instance('b', 200)]);
+    const seen: Array<string | undefined> = [];
+    e.onChange((choice) => seen.push(choice?.instanceId));
+    for (let round = 0; round < 10; round += 1) {
+      clock += 700;
+      e.update([instance('b', 200), instance('a', 100)]);
+      clock += 700;
+      e.update([instance('b', 200)]);
+    }
+    expect(e.get()?.instanceId).toBe('b');
+    // Only the reason changed while "a" was present; the broker never did.
+    expect(seen.every((id) => id === 'b')).toBe(true);
+  });
+
+  it('switches at once when the current default leaves, to the best settled candidate', () => {
+    const e = election();
+    clock += 5000;
+    e.update([instance('a', 100), instance('b', 200), instance('c', 300)]);
+    clock += 3000;
+    expect(e.get()?.instanceId).toBe('a');
+    // "n" is better than b by the rule but just appeared: b, settled, wins now.
+    const next = e.update([instance('b', 200), instance('c', 300), instance('n', 150)]);
+    expect(next?.instanceId).toBe('b');
+    clock += 2000;
+    expect(e.update([instance('b', 200), instance('c', 300), instance('n', 150)])?.instanceId).toBe('n');
+  });
+
+  it('takes an unsettled candidate when the default leaves and nobody else has settled', () => {
+    const e = election();
+    clock += 5000;
+    e.update([instance('a', 100)]);
+    clock += 3000;
+    expect(e.update([instance('n', 150)])?.instanceId).toBe('n');
+    expect(e.update([])).toBeNull();
+  });
+
+  it('reports the new endpoint at once when the default moves to another address', () => {
+    const e = election();
+    clock += 5000;
+    e.update([instance('a', 100)]);
+    const moved = e.update([instance('a', 100, { address: '10.77.0.9' })]);
+    expect(moved?.endpoint.host).toBe('10.77.0.9');
+  });
+
+  it('notifies only on a change, with the new choice', () => {
+    const e = election();
+    const seen: Array<string | null> = [];
+    e.onChange((choice) => seen.push(choice?.instanceId ?? null));
+    e.update([instance('a', 100)]);
+    e.update([instance('a', 100)]);
+    e.update([instance('a', 100, { lastSeen: 42 })]);
+    e.update([]);
+    expect(seen).toEqual(['a', null]);
+  });
+
+  it('converges on the pure rule once the LAN is stable, whatever the history', () => {
+    const [c, a, b] = [instance('c', 300), instance('a', 100), instance('b', 200)];
+    const lan = [c, a, b];
+    const e1 = election();
+    clock += 5000;
+    e1.update([c]);
+    e1.update([c, b]);
+    e1.update(lan);
+    const e2 = new DefaultBrokerElection({ settleMs: 2000, now });
+    elections.push(e2);
+    e2.update([...lan].reverse());
+    clock += 2500;
+    expect(e1.update(lan)).toEqual(electDefaultBroker(lan));
+    expect(e2.update([...lan].reverse())).toEqual(electDefaultBroker(lan));
+  });
+
+  it('stops notifying after dispose', () => {
+    const e = election();
+    const seen: unknown[] = [];
+    e.onChange((choice) => seen.push(choice));
+    e.dispose();
+    e.update([instance('a', 100)]);
+    expect(seen).toEqual([]);
+  });
+});
