@@ -1,0 +1,161 @@
+/**
+ * Default broker: "use default broker" through a host's real /api/lan, and
+ * failover when the LAN's default moves to another host (two real headless
+ * hosts): same id re-registered, data channels untouched, no event lost.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { FixtureServer } from '../fixtures/fixture-origin.js';
+import { startHost, type RunningHost } from '../fixtures/host.js';
+import { connectEngines, openEngine, P2P_LAUNCH_OPTIONS, startP2PFixtures } from '../fixtures/p2p/harness.js';
+
+test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
+
+let fixtures: FixtureServer;
+const hosts: RunningHost[] = [];
+
+test.beforeAll(async () => {
+  fixtures = await startP2PFixtures();
+});
+
+test.afterAll(async () => {
+  await fixtures.close();
+});
+
+test.afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.stop();
+});
+
+async function host(): Promise<RunningHost> {
+  const h = await startHost();
+  hosts.push(h);
+  return h;
+}
+
+test('use default broker: the LAN default from /api/lan (empty-path and empty-key fixes on the custom form)', async ({ context }) => {
+  const a = await host();
+  const page = await openEngine(context, fixtures, a.url.replace(/\/$/, ''));
+  await page.evaluate(() => {
+    window.lp.engine.overrideId('dflt-1');
+    window.lp.engine.useDefaultBroker();
+  });
+  await page.waitForFunction(() => window.lp.engine.isReady());
+  expect(await page.evaluate(() => window.lp.log.ready.map(({ id, broker }) => ({ id, broker })))).toEqual([{ id: 'dflt-1', broker: a.brokerEndpoint }]);
+  // Calling it again while connected is ignored with an error.
+  await page.evaluate(() => window.lp.engine.useDefaultBroker());
+  expect(await page.evaluate(() => window.lp.engine.getLastError())).toMatch(/Already connected to a broker/);
+
+  // "Connect to a broker server" with an empty path and key means "/" and "peerjs".
+  const other = await openEngine(context, fixtures);
+  await other.evaluate((b) => window.lp.engine.useBroker(b.host, b.port, '', '', false), a.brokerEndpoint);
+  await other.waitForFunction(() => window.lp.engine.isReady());
+  expect(await other.evaluate(() => window.lp.engine.getStats().broker)).toEqual(a.brokerEndpoint);
+});
+
+/** Sends `count` numbered events to everyone, one every `everyMs`, and resolves when done. */
+async function stream(page: Page, name: string, count: number, everyMs: number): Promise<void> {
+  await page.evaluate(
+    ({ n, c, ms }) =>
+      new Promise<void>((resolve) => {
+        let i = 0;
+        const timer = setInterval(() => {
+          window.lp.engine.triggerEvent(n, String(i));
+          i += 1;
+          if (i >= c) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, ms);
+      }),
+    { n: name, c: count, ms: everyMs },
+  );
+}
+
+test('broker failover: same id on the new default, data channels kept, no event lost', async ({ context }) => {
+  const hostA = await host();
+  const hostB = await host();
+  const p1 = await openEngine(context, fixtures);
+  const p2 = await openEngine(context, fixtures);
+  for (const [page, id] of [
+    [p1, 'fo-1'],
+    [p2, 'fo-2'],
+  ] as const) {
+    await page.evaluate(
+      ({ endpoint, wanted }) => {
+        window.lp.source.set(endpoint);
+        window.lp.engine.overrideId(wanted);
+        window.lp.engine.useDefaultBroker();
+      },
+      { endpoint: hostA.brokerEndpoint, wanted: id },
+    );
+    await page.waitForFunction(() => window.lp.engine.isReady());
+  }
+  await connectEngines(p1, p2, 'fo-2', 'fo-1');
+
+  // Events flow both ways for ~3 s while the LAN's default moves from A to B and A goes away.
+  const streams = Promise.all([stream(p1, 'seq', 300, 10), stream(p2, 'back', 300, 10)]);
+  await p1.waitForTimeout(500);
+  for (const page of [p1, p2]) await page.evaluate((endpoint) => window.lp.source.set(endpoint), hostB.brokerEndpoint);
+  for (const page of [p1, p2]) {
+    await page.waitForFunction((port) => window.lp.engine.isReady() && window.lp.engine.getStats().broker?.port === port, hostB.port);
+  }
+  expect(await hostA.stop()).toBe(0);
+  await streams;
+
+  await p2.waitForFunction(() => window.lp.log.events.filter((e) => e.name === 'seq').length === 300);
+  await p1.waitForFunction(() => window.lp.log.events.filter((e) => e.name === 'back').length === 300);
+  const expected = Array.from({ length: 300 }, (_, i) => String(i));
+  expect(await p2.evaluate(() => window.lp.log.events.filter((e) => e.name === 'seq').map((e) => e.data))).toEqual(expected);
+  expect(await p1.evaluate(() => window.lp.log.events.filter((e) => e.name === 'back').map((e) => e.data))).toEqual(expected);
+  for (const [page, id] of [
+    [p1, 'fo-1'],
+    [p2, 'fo-2'],
+  ] as const) {
+    expect(await page.evaluate(() => window.lp.log.disconnected.length)).toBe(0);
+    expect(await page.evaluate(() => window.lp.log.ready.map((r) => [r.id, r.broker.port]))).toEqual([
+      [id, hostA.port],
+      [id, hostB.port],
+    ]);
+  }
+
+  // The new broker knows the same ids: a newcomer on B reaches p1 by id.
+  const p3 = await openEngine(context, fixtures);
+  await p3.evaluate((b) => window.lp.engine.useBroker(b.host, b.port, b.path, b.key, b.secure), hostB.brokerEndpoint);
+  await p3.waitForFunction(() => window.lp.engine.isReady());
+  const p3Id = await p3.evaluate(() => window.lp.engine.getId());
+  await connectEngines(p3, p1, 'fo-1', p3Id);
+});
+
+test('the default broker vanishes before the election moves: the engine follows once it does', async ({ context }) => {
+  const hostA = await host();
+  const hostB = await host();
+  const p1 = await openEngine(context, fixtures);
+  const p2 = await openEngine(context, fixtures);
+  for (const [page, id] of [
+    [p1, 'fo-3'],
+    [p2, 'fo-4'],
+  ] as const) {
+    await page.evaluate(
+      ({ endpoint, wanted }) => {
+        window.lp.source.set(endpoint);
+        window.lp.engine.overrideId(wanted);
+        window.lp.engine.useDefaultBroker();
+      },
+      { endpoint: hostA.brokerEndpoint, wanted: id },
+    );
+    await page.waitForFunction(() => window.lp.engine.isReady());
+  }
+  await connectEngines(p1, p2, 'fo-4', 'fo-3');
+  expect(await hostA.stop()).toBe(0);
+  await p1.waitForFunction(() => !window.lp.engine.isReady());
+  // The data channel does not depend on the broker.
+  await p1.evaluate(() => window.lp.engine.triggerEvent('during', 'outage'));
+  await p2.waitForFunction(() => window.lp.log.events.some((e) => e.name === 'during'));
+  for (const page of [p1, p2]) await page.evaluate((endpoint) => window.lp.source.set(endpoint), hostB.brokerEndpoint);
+  for (const page of [p1, p2]) {
+    await page.waitForFunction((port) => window.lp.engine.isReady() && window.lp.engine.getStats().broker?.port === port, hostB.port);
+  }
+  expect(await p1.evaluate(() => window.lp.engine.getId())).toBe('fo-3');
+  expect(await p1.evaluate(() => window.lp.log.disconnected.length)).toBe(0);
+  await p2.evaluate(() => window.lp.engine.triggerEvent('after', 'failover'));
+  await p1.waitForFunction(() => window.lp.log.events.some((e) => e.name === 'after'));
+});

@@ -1,0 +1,686 @@
+/**
+ * Engine rows of spec/p2p-semantics.md (actions, conditions that depend on
+ * the broker and on connections), driven through a fake PeerJS: no WebRTC in
+ * Node. Real WebRTC is covered by e2e/web/p2p-*.spec.ts. Timers are Vitest's
+ * fake timers: nothing here waits.
+ */
+import type { Peer, PeerOptions } from 'peerjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineConnection, FrameSink, SendResult } from './connection.js';
+import { createStaticDefaultBrokerSource } from './default-broker.js';
+import { P2PEngine } from './engine.js';
+import type { BrokerEndpoint, P2PEventMap } from './types.js';
+import type { ControlMessage, Decoded, WireEvent } from './wire.js';
+
+type Handler = (...args: unknown[]) => void;
+
+class Emitter {
+  private readonly handlers = new Map<string, Set<Handler>>();
+  on(event: string, handler: Handler): this {
+    let set = this.handlers.get(event);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(event, set);
+    }
+    set.add(handler);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(...args);
+  }
+}
+
+class FakeConn extends Emitter implements EngineConnection {
+  remoteIsEngine = false;
+  sink: FrameSink | null = null;
+  open = false;
+  closed = false;
+  readonly events: WireEvent[] = [];
+  readonly controls: ControlMessage[] = [];
+
+  constructor(
+    readonly peer: string,
+    readonly metadata: unknown,
+    readonly serialization = 'binary',
+    readonly options: unknown = undefined,
+  ) {
+    super();
+  }
+  sendEvent(event: WireEvent): SendResult {
+    if (!this.open) return { ok: false, error: `Connection to ${this.peer} is not open` };
+    this.events.push(event);
+    return { ok: true, bytes: event.data.length };
+  }
+  sendControl(control: ControlMessage): SendResult {
+    this.controls.push(control);
+    return { ok: true, bytes: 10 };
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const was = this.open;
+    this.open = false;
+    if (was) this.emit('close');
+  }
+  // Test drivers.
+  openNow(): void {
+    this.open = true;
+    this.emit('open');
+  }
+  receive(decoded: Decoded): void {
+    this.sink?.(decoded, 10);
+  }
+  receiveEvent(eventName: string, data: string): void {
+    this.receive({ kind: 'event', event: { eventName, data } });
+  }
+  remoteClose(): void {
+    this.close();
+  }
+}
+
+class FakePeer extends Emitter {
+  disconnected = false;
+  destroyed = false;
+  readonly conns: FakeConn[] = [];
+  constructor(
+    readonly id: string,
+    readonly options: PeerOptions,
+  ) {
+    super();
+  }
+  connect(peerId: string, options: { metadata?: unknown; serialization?: string; reliable?: boolean }): FakeConn {
+    const conn = new FakeConn(peerId, options.metadata, options.serialization, options);
+    this.conns.push(conn);
+    return conn;
+  }
+  disconnect(): void {
+    if (this.disconnected) return;
+    this.disconnected = true;
+    this.emit('disconnected', this.id);
+  }
+  destroy(): void {
+    if (this.destroyed) return;
+    this.disconnect();
+    this.destroyed = true;
+    for (const conn of this.conns) conn.close();
+    this.emit('close');
+  }
+  // Test drivers.
+  openNow(): void {
+    this.emit('open', this.id);
+  }
+  incoming(peerId: string, metadata?: unknown, serialization = 'binary'): FakeConn {
+    const conn = new FakeConn(peerId, metadata, serialization);
+    this.conns.push(conn);
+    this.emit('connection', conn);
+    return conn;
+  }
+  error(type: string, message: string): void {
+    this.emit('error', Object.assign(new Error(message), { type }));
+  }
+}
+
+const BROKER: BrokerEndpoint = { host: '127.0.0.1', port: 9000, path: '/', key: 'peerjs', secure: false };
+const BROKER_B: BrokerEndpoint = { host: '127.0.0.2', port: 9001, path: '/', key: 'peerjs', secure: false };
+
+interface Rig {
+  engine: P2PEngine;
+  peers: FakePeer[];
+  last(): FakePeer;
+  seen: { [K in keyof P2PEventMap]: P2PEventMap[K][] };
+}
+
+function rig(options: { source?: ReturnType<typeof createStaticDefaultBrokerSource> } = {}): Rig {
+  const peers: FakePeer[] = [];
+  const engine = new P2PEngine({
+    defaultBroker: options.source ?? createStaticDefaultBrokerSource(null),
+    peerFactory: (id, peerOptions) => {
+      const peer = new FakePeer(id, peerOptions);
+      peers.push(peer);
+      return peer as unknown as Peer;
+    },
+  });
+  const seen: Rig['seen'] = { ready: [], brokerDisconnected: [], peerConnected: [], peerDisconnected: [], event: [], error: [] };
+  for (const type of Object.keys(seen) as (keyof P2PEventMap)[]) {
+    engine.on(type, (payload: P2PEventMap[typeof type]) => {
+      (seen[type] as unknown[]).push(payload);
+    });
+  }
+  return {
+    engine,
+    peers,
+    last: () => {
+      const peer = peers[peers.length - 1];
+      if (!peer) throw new Error('no Peer created');
+      return peer;
+    },
+    seen,
+  };
+}
+
+/** A ready engine registered as `id`. */
+function readyRig(id = 'me'): Rig {
+  const r = rig();
+  r.engine.overrideId(id);
+  r.engine.useBroker(BROKER.host, BROKER.port, BROKER.path, BROKER.key, BROKER.secure);
+  r.last().openNow();
+  return r;
+}
+
+/** An open outgoing link from a ready engine to `peerId`. */
+function connected(r: Rig, peerId: string): FakeConn {
+  r.engine.connect(peerId);
+  const conn = r.last().conns.find((c) => c.peer === peerId && !c.closed);
+  if (!conn) throw new Error('no connection');
+  conn.openNow();
+  return conn;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Connect to a broker server', () => {
+  it('registers with the given settings; empty path means "/" and empty key means "peerjs"', () => {
+    const r = rig();
+    r.engine.useBroker('broker.lan', 9000, '', '', false);
+    expect(r.last().options).toMatchObject({ host: 'broker.lan', port: 9000, path: '/', key: 'peerjs', secure: false });
+    expect(r.last().options.config).toEqual({ iceServers: [] });
+    expect(r.engine.isReady()).toBe(false);
+    r.last().openNow();
+    expect(r.engine.isReady()).toBe(true);
+    expect(r.seen.ready).toEqual([{ id: r.last().id, broker: { host: 'broker.lan', port: 9000, path: '/', key: 'peerjs', secure: false } }]);
+  });
+
+  it('is ignored with a recorded error when already connected to a broker', () => {
+    const r = readyRig();
+    r.engine.useBroker(BROKER_B.host, BROKER_B.port);
+    expect(r.peers).toHaveLength(1);
+    expect(r.engine.getLastError()).toMatch(/Already connected to a broker/);
+  });
+
+  it('records an error for an invalid host, port, path or key', () => {
+    const r = rig();
+    for (const args of [
+      ['', 9000],
+      ['h', 0],
+      ['h', 70000],
+      ['h', 9000, '/bad path'],
+      ['h', 9000, '/', 'bad key!'],
+    ] as const) {
+      r.engine.useBroker(...(args as unknown as [string, number]));
+      expect(r.engine.errorOccurred()).toBe(true);
+    }
+    expect(r.peers).toHaveLength(0);
+  });
+});
+
+describe('Override the client ID / GetID', () => {
+  it('GetID is "" before the first broker connection, then the id', () => {
+    const r = rig();
+    expect(r.engine.getId()).toBe('');
+    r.engine.overrideId('player-1');
+    r.engine.useBroker(BROKER.host, BROKER.port);
+    expect(r.last().id).toBe('player-1');
+    r.last().openNow();
+    expect(r.engine.getId()).toBe('player-1');
+  });
+
+  it('without an override, a random id in UUID form', () => {
+    const r = rig();
+    r.engine.useBroker(BROKER.host, BROKER.port);
+    expect(r.last().id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('is used for the next broker connection only', () => {
+    const r = readyRig('first');
+    r.engine.overrideId('second');
+    expect(r.engine.getId()).toBe('first');
+    r.engine.disconnectFromBroker();
+    r.engine.useBroker(BROKER.host, BROKER.port);
+    expect(r.last().id).toBe('second');
+    r.last().openNow();
+    r.engine.disconnectFromBroker();
+    r.engine.useBroker(BROKER.host, BROKER.port);
+    // No override pending: the id we had is kept.
+    expect(r.last().id).toBe('second');
+  });
+
+  it('rejects ids outside the pattern with an error', () => {
+    const r = rig();
+    for (const bad of ['', 'a  b', 'a--b', '-a', 'a_', 'é', 'x'.repeat(65)]) {
+      r.engine.overrideId(bad);
+      expect(r.engine.errorOccurred()).toBe(true);
+    }
+    r.engine.overrideId('a-b_c d9');
+    expect(r.engine.errorOccurred()).toBe(false);
+  });
+
+  it('a taken id records `ID "x" is taken`, is not ready, and does not retry', () => {
+    const r = rig();
+    r.engine.overrideId('x');
+    r.engine.useBroker(BROKER.host, BROKER.port);
+    r.last().error('unavailable-id', 'ID "x" is taken');
+    r.last().destroy();
+    expect(r.engine.getLastError()).toBe('ID "x" is taken');
+    expect(r.engine.isReady()).toBe(false);
+    expect(r.engine.getId()).toBe('');
+    vi.advanceTimersByTime(30_000);
+    expect(r.peers).toHaveLength(1);
+  });
+});
+
+describe('Use a custom ICE server', () => {
+  it('the default list is empty; calls append; connections opened afterwards use it', () => {
+    const r = readyRig();
+    const config = r.last().options.config as RTCConfiguration;
+    expect(config.iceServers).toEqual([]);
+    r.engine.addIceServer('stun:stun.lan:3478');
+    r.engine.addIceServer('turn:turn.lan:3478', 'u', 'p');
+    // PeerJS reads options.config for each new RTCPeerConnection: the existing Peer sees the list too.
+    expect(config.iceServers).toEqual([{ urls: 'stun:stun.lan:3478' }, { urls: 'turn:turn.lan:3478', username: 'u', credential: 'p' }]);
+  });
+
+  it('rejects what is not a STUN/TURN URL', () => {
+    const r = rig();
+    r.engine.addIceServer('http://example.lan');
+    expect(r.engine.getLastError()).toMatch(/Invalid ICE server URL/);
+  });
+});
+
+describe('Connect to another client', () => {
+  it('opens a reliable binary connection marked as ours', () => {
+    const r = readyRig();
+    r.engine.connect('other');
+    expect(r.last().conns[0]?.options).toEqual({ serialization: 'binary', reliable: true, metadata: { lanParty: 1 } });
+  });
+
+  it('a second connect to a connected or connecting peer is a no-op', () => {
+    const r = readyRig();
+    r.engine.connect('other');
+    r.engine.connect('other');
+    expect(r.last().conns).toHaveLength(1);
+    r.last().conns[0]?.openNow();
+    r.engine.connect('other');
+    expect(r.last().conns).toHaveLength(1);
+  });
+
+  it('unknown id: records `Could not connect to peer <id>` once', () => {
+    const r = readyRig();
+    r.engine.connect('ghost');
+    r.last().error('peer-unavailable', 'Could not connect to peer ghost');
+    expect(r.seen.error.map((e) => e.message)).toEqual(['Could not connect to peer ghost']);
+    expect(r.engine.getPeerStats()).toEqual([]);
+    // Connecting again is allowed (the failed attempt is gone).
+    r.engine.connect('ghost');
+    expect(r.last().conns).toHaveLength(2);
+  });
+
+  it('a connection that never opens is failed after the timeout', () => {
+    const r = readyRig();
+    r.engine.connect('slow');
+    vi.advanceTimersByTime(16_000);
+    expect(r.engine.getLastError()).toMatch(/^Could not connect to peer slow/);
+    expect(r.last().conns[0]?.closed).toBe(true);
+  });
+
+  it('needs a broker, refuses itself and invalid ids', () => {
+    const r = rig();
+    r.engine.connect('other');
+    expect(r.engine.getLastError()).toBe('Not connected to a broker: cannot connect to peer other');
+    const s = readyRig('me');
+    s.engine.connect('me');
+    expect(s.engine.getLastError()).toBe('Cannot connect to yourself (me)');
+    s.engine.connect('not valid!');
+    expect(s.engine.getLastError()).toBe('Invalid peer id "not valid!"');
+  });
+});
+
+describe('Peer Connected / listener peerConnected', () => {
+  it('the frame condition counts incoming connections only; the listener both, with direction', () => {
+    const r = readyRig();
+    connected(r, 'out');
+    expect(r.engine.peerConnected()).toBe(false);
+    const inc = r.last().incoming('in', { lanParty: 1 });
+    inc.openNow();
+    expect(r.engine.peerConnected()).toBe(true);
+    expect(r.engine.getLastConnectedPeer()).toBe('in');
+    expect(r.seen.peerConnected).toEqual([
+      { peerId: 'out', direction: 'outgoing', engine: false },
+      { peerId: 'in', direction: 'incoming', engine: true },
+    ]);
+    // An incoming connection from another engine gets our hello.
+    expect(inc.controls).toEqual([{ t: 'hello', v: 1 }]);
+    r.engine.endFrame();
+    expect(r.engine.peerConnected()).toBe(false);
+  });
+});
+
+describe('Trigger event', () => {
+  it('on all connected clients: every open connection, string and variable forms', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    const b = connected(r, 'b');
+    r.engine.connect('pending');
+    r.engine.triggerEvent('e', 'hello');
+    r.engine.triggerVariableEvent('v', { x: [1] });
+    for (const conn of [a, b]) {
+      expect(conn.events).toEqual([
+        { eventName: 'e', data: 'hello' },
+        { eventName: 'v', data: '{"x":[1]}' },
+      ]);
+    }
+    expect(r.engine.errorOccurred()).toBe(false);
+  });
+
+  it('on a specific client: that peer only; an unknown id records `Peer <id> is not connected`', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    const b = connected(r, 'b');
+    r.engine.triggerEventOnPeer('a', 'e', 'd');
+    r.engine.triggerVariableEventOnPeer('a', 'n', 42);
+    expect(a.events).toEqual([
+      { eventName: 'e', data: 'd' },
+      { eventName: 'n', data: '42' },
+    ]);
+    expect(b.events).toEqual([]);
+    r.engine.triggerEventOnPeer('nobody', 'e', 'd');
+    expect(r.engine.getLastError()).toBe('Peer nobody is not connected');
+    expect(r.engine.errorOccurred()).toBe(true);
+  });
+});
+
+describe('receiving', () => {
+  it('feeds the frame queues and the listener, once each, in order', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    a.receiveEvent('e', '1');
+    a.receiveEvent('e', '2');
+    expect(r.seen.event).toEqual([
+      { name: 'e', data: '1', sender: 'a' },
+      { name: 'e', data: '2', sender: 'a' },
+    ]);
+    expect(r.engine.eventTriggered('e', false)).toBe(true);
+    expect([r.engine.getEventData('e'), r.engine.getEventSender('e')]).toEqual(['1', 'a']);
+    r.engine.endFrame();
+    expect(r.engine.getEventData('e')).toBe('2');
+    expect(r.engine.getPeerStats()[0]).toMatchObject({ messagesIn: 2, bytesIn: 20 });
+  });
+
+  it('malformed messages are dropped and counted; errors are rate-limited', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    for (let i = 0; i < 5; i += 1) a.receive({ kind: 'invalid', reason: 'not JSON' });
+    expect(r.engine.getStats().malformedIn).toBe(5);
+    expect(r.engine.getPeerStats()[0]?.malformedIn).toBe(5);
+    expect(r.seen.error).toHaveLength(1);
+    expect(r.seen.event).toHaveLength(0);
+    vi.advanceTimersByTime(1_000);
+    a.receive({ kind: 'invalid', reason: 'not JSON' });
+    expect(r.seen.error).toHaveLength(2);
+  });
+});
+
+describe('Disconnect from a peer / all peers', () => {
+  it('closes that peer; "Peer disconnected" fires locally too, once', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    connected(r, 'b');
+    r.engine.disconnectFromPeer('a');
+    expect(a.closed).toBe(true);
+    expect(r.engine.peerDisconnected()).toBe(true);
+    expect(r.engine.getLastDisconnectedPeer()).toBe('a');
+    expect(r.seen.peerDisconnected).toEqual([{ peerId: 'a', reason: 'local' }]);
+    a.remoteClose();
+    expect(r.seen.peerDisconnected).toHaveLength(1);
+    expect(r.engine.getConnectedPeers()).toEqual(['b']);
+    r.engine.endFrame();
+    expect(r.engine.peerDisconnected()).toBe(false);
+    expect(r.engine.getLastDisconnectedPeer()).toBe('');
+  });
+
+  it('all peers: every connection closes, the broker link stays', () => {
+    const r = readyRig();
+    connected(r, 'a');
+    connected(r, 'b');
+    r.engine.disconnectFromAllPeers();
+    expect(r.seen.peerDisconnected.map((d) => d.peerId)).toEqual(['a', 'b']);
+    expect(r.engine.isReady()).toBe(true);
+    expect(r.last().disconnected).toBe(false);
+  });
+
+  it('a remote close is reported once with reason "closed"', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    a.remoteClose();
+    expect(r.seen.peerDisconnected).toEqual([{ peerId: 'a', reason: 'closed' }]);
+    expect(() => r.engine.triggerEventOnPeer('a', 'e', 'd')).not.toThrow();
+  });
+});
+
+describe('overlapping connections to one peer', () => {
+  it('never overwrite each other: closing the old one keeps the new one', () => {
+    const r = readyRig();
+    const out = connected(r, 'a');
+    const inc = r.last().incoming('a');
+    inc.openNow();
+    expect(r.engine.getPeerStats()[0]?.connections).toBe(2);
+    expect(r.seen.peerConnected).toHaveLength(1);
+    // The reference reports the incoming connection in the frame API: so do we, once.
+    expect(r.engine.getLastConnectedPeer()).toBe('a');
+    out.remoteClose();
+    expect(r.seen.peerDisconnected).toEqual([]);
+    r.engine.triggerEvent('e', 'still here');
+    expect(inc.events).toEqual([{ eventName: 'e', data: 'still here' }]);
+    inc.remoteClose();
+    expect(r.seen.peerDisconnected).toEqual([{ peerId: 'a', reason: 'closed' }]);
+  });
+});
+
+describe('heartbeat between engines', () => {
+  it('the initiator switches to engine mode on hello, pings, and measures RTT from pongs', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    expect(a.remoteIsEngine).toBe(false);
+    a.receive({ kind: 'control', control: { t: 'hello', v: 1 } });
+    expect(a.remoteIsEngine).toBe(true);
+    vi.advanceTimersByTime(250);
+    const ping = a.controls.find((c) => c.t === 'ping');
+    expect(ping).toBeDefined();
+    if (ping?.t !== 'ping') return;
+    vi.advanceTimersByTime(7);
+    a.receive({ kind: 'control', control: { t: 'pong', s: ping.s, ts: ping.ts } });
+    expect(r.engine.getPeerStats()[0]?.rttMs).toBe(7);
+  });
+
+  it('answers pings from an engine', () => {
+    const r = readyRig();
+    const inc = r.last().incoming('a', { lanParty: 1 });
+    inc.openNow();
+    inc.receive({ kind: 'control', control: { t: 'ping', s: 4, ts: 123 } });
+    expect(inc.controls).toContainEqual({ t: 'pong', s: 4, ts: 123 });
+  });
+
+  it('a silent engine peer is reported disconnected (timeout) exactly once', () => {
+    const r = readyRig();
+    const inc = r.last().incoming('a', { lanParty: 1 });
+    inc.openNow();
+    vi.advanceTimersByTime(1_900);
+    expect(r.seen.peerDisconnected).toEqual([]);
+    vi.advanceTimersByTime(700);
+    expect(r.seen.peerDisconnected).toEqual([{ peerId: 'a', reason: 'timeout' }]);
+    inc.emit('close');
+    vi.advanceTimersByTime(5_000);
+    expect(r.seen.peerDisconnected).toHaveLength(1);
+  });
+
+  it('a stock peer is never pinged and never timed out by silence alone', () => {
+    const r = readyRig();
+    const inc = r.last().incoming('stock');
+    inc.openNow();
+    vi.advanceTimersByTime(60_000);
+    expect(inc.controls).toEqual([]);
+    expect(r.seen.peerDisconnected).toEqual([]);
+    // ICE "disconnected" with no traffic for the grace period: gone.
+    inc.emit('iceStateChanged', 'disconnected');
+    vi.advanceTimersByTime(3_000);
+    inc.receiveEvent('e', 'still delivering');
+    vi.advanceTimersByTime(3_000);
+    expect(r.seen.peerDisconnected).toEqual([]);
+    vi.advanceTimersByTime(1_500);
+    expect(r.seen.peerDisconnected).toEqual([{ peerId: 'stock', reason: 'ice-failed' }]);
+  });
+});
+
+describe('Is P2P ready / Disconnect from broker / Disconnect from all', () => {
+  it('disconnect from broker: not ready, id kept, data connections keep working, no reconnect', () => {
+    const r = readyRig('me');
+    const a = connected(r, 'a');
+    r.engine.disconnectFromBroker();
+    expect(r.engine.isReady()).toBe(false);
+    expect(r.engine.getId()).toBe('me');
+    expect(r.seen.brokerDisconnected).toEqual([{ id: 'me' }]);
+    expect(r.last().disconnected).toBe(true);
+    expect(r.last().destroyed).toBe(false);
+    r.engine.triggerEvent('e', 'd');
+    expect(a.events).toEqual([{ eventName: 'e', data: 'd' }]);
+    a.receiveEvent('back', '1');
+    expect(r.engine.getEventData('back')).toBe('1');
+    vi.advanceTimersByTime(60_000);
+    expect(r.peers).toHaveLength(1);
+    expect(r.engine.isReady()).toBe(false);
+  });
+
+  it('a fatal broker error makes it not ready (the reference never resets it)', () => {
+    const r = readyRig();
+    r.last().error('socket-closed', 'Underlying socket is already closed.');
+    r.last().disconnect();
+    expect(r.engine.isReady()).toBe(false);
+    expect(r.engine.getLastError()).toBe('Underlying socket is already closed.');
+    vi.advanceTimersByTime(60_000);
+    expect(r.peers).toHaveLength(1);
+  });
+
+  it('disconnect from all: every connection and the broker; nothing re-created', () => {
+    const r = readyRig('me');
+    const a = connected(r, 'a');
+    r.engine.disconnectFromAll();
+    expect(a.closed).toBe(true);
+    expect(r.engine.isReady()).toBe(false);
+    expect(r.last().destroyed).toBe(true);
+    expect(r.seen.peerDisconnected).toEqual([{ peerId: 'a', reason: 'local' }]);
+    vi.advanceTimersByTime(60_000);
+    expect(r.peers).toHaveLength(1);
+  });
+});
+
+describe('Connect to the default broker server', () => {
+  it('registers on the LAN default and follows it when it moves, with the same id, keeping connections', async () => {
+    const source = createStaticDefaultBrokerSource(BROKER);
+    const r = rig({ source });
+    r.engine.overrideId('me');
+    r.engine.useDefaultBroker();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = r.last();
+    expect(first.options).toMatchObject({ host: BROKER.host, port: BROKER.port });
+    first.openNow();
+    const a = connected(r, 'a');
+    source.set(BROKER_B);
+    const second = r.last();
+    expect(second).not.toBe(first);
+    expect(second.id).toBe('me');
+    expect(second.options).toMatchObject({ host: BROKER_B.host, port: BROKER_B.port });
+    // The old Peer only lost its broker link: its data connection lives on.
+    expect(first.disconnected).toBe(true);
+    expect(first.destroyed).toBe(false);
+    second.openNow();
+    expect(r.engine.isReady()).toBe(true);
+    r.engine.triggerEvent('e', 'd');
+    expect(a.events).toEqual([{ eventName: 'e', data: 'd' }]);
+    expect(r.seen.peerDisconnected).toEqual([]);
+    // Its last connection closing releases the old Peer.
+    a.remoteClose();
+    expect(first.destroyed).toBe(true);
+  });
+
+  it('waits (with one recorded error) while the LAN has no default broker', async () => {
+    const source = createStaticDefaultBrokerSource(null);
+    const r = rig({ source });
+    r.engine.useDefaultBroker();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(r.peers).toHaveLength(0);
+    expect(r.seen.error.map((e) => e.message)).toEqual(['No default broker on this LAN yet: waiting for one']);
+    source.set(BROKER);
+    expect(r.peers).toHaveLength(1);
+  });
+
+  it('stops following after "disconnect from broker"', async () => {
+    const source = createStaticDefaultBrokerSource(BROKER);
+    const r = rig({ source });
+    r.engine.useDefaultBroker();
+    await vi.advanceTimersByTimeAsync(0);
+    r.last().openNow();
+    r.engine.disconnectFromBroker();
+    source.set(BROKER_B);
+    expect(r.peers).toHaveLength(1);
+  });
+});
+
+describe('listeners', () => {
+  it('unsubscribe stops delivery; a throwing listener does not break the others', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    const got: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    r.engine.on('event', () => {
+      throw new Error('game bug');
+    });
+    const off = r.engine.on('event', (e) => got.push(e.data));
+    a.receiveEvent('e', '1');
+    off();
+    a.receiveEvent('e', '2');
+    expect(got).toEqual(['1']);
+    expect(error).toHaveBeenCalled();
+    error.mockRestore();
+  });
+});
+
+describe('our own page frozen', () => {
+  it('a late heartbeat tick grants grace instead of declaring every engine peer gone', () => {
+    let clock = 0;
+    const peers: FakePeer[] = [];
+    const engine = new P2PEngine({
+      defaultBroker: createStaticDefaultBrokerSource(null),
+      now: () => clock,
+      peerFactory: (id, options) => {
+        const peer = new FakePeer(id, options);
+        peers.push(peer);
+        return peer as unknown as Peer;
+      },
+    });
+    const gone: string[] = [];
+    engine.on('peerDisconnected', (d) => gone.push(d.peerId));
+    engine.useBroker(BROKER.host, BROKER.port);
+    peers[0]?.openNow();
+    const inc = peers[0]?.incoming('a', { lanParty: 1 });
+    inc?.openNow();
+    // The page freezes for 5 s: the clock jumps, the next tick is late.
+    clock = 5_000;
+    vi.advanceTimersByTime(250);
+    expect(gone).toEqual([]);
+    // Truly silent afterwards (ticks on time again): reported once the timeout passes.
+    for (let i = 0; i < 8; i += 1) {
+      clock += 250;
+      vi.advanceTimersByTime(250);
+    }
+    expect(clock).toBe(7_000);
+    expect(gone).toEqual([]);
+    clock += 250;
+    vi.advanceTimersByTime(250);
+    expect(gone).toEqual(['a']);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Bounded error log shared by the frame API ("An error occurred" /
+ * GetLastError) and the listener API. Pure: no timers, no I/O, so it is
+ * unit-tested under Node.
+ */
+
+export interface P2PErrorEntry {
+  /** Monotonic sequence number, so a reader can tell entries apart after the log wrapped. */
+  seq: number;
+  /** Epoch milliseconds when it was recorded. */
+  at: number;
+  message: string;
+}
+
+/** Default number of entries kept; older ones are dropped first. */
+export const DEFAULT_ERROR_LOG_CAPACITY = 100;
+
+/** Longest message stored: messages may embed untrusted peer input. */
+export const MAX_ERROR_MESSAGE_LENGTH = 500;
+
+export class ErrorLog {
+  private readonly entries: P2PErrorEntry[] = [];
+  private seq = 0;
+  private flag = false;
+  private last = '';
+
+  constructor(private readonly capacity = DEFAULT_ERROR_LOG_CAPACITY) {}
+
+  /** Records an error; returns the stored entry. */
+  record(message: string, at: number): P2PErrorEntry {
+    const text = message.length > MAX_ERROR_MESSAGE_LENGTH ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : message;
+    this.seq += 1;
+    const entry: P2PErrorEntry = { seq: this.seq, at, message: text };
+    this.entries.push(entry);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    this.flag = true;
+    this.last = text;
+    return entry;
+  }
+
+  /** "An error occurred": true once after an error was recorded; reading it clears the flag. */
+  consumeFlag(): boolean {
+    const was = this.flag;
+    this.flag = false;
+    return was;
+  }
+
+  /** Text of the last error recorded, "" when none (not cleared by consumeFlag, as in the reference). */
+  get lastError(): string {
+    return this.last;
+  }
+
+  /** Total errors recorded since creation (the log itself keeps only the newest). */
+  get total(): number {
+    return this.seq;
+  }
+
+  /** A copy of the kept entries, oldest first. */
+  list(): P2PErrorEntry[] {
+    return this.entries.slice();
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Frame semantics, row by row of spec/p2p-semantics.md ("Frame model",
+ * "Conditions", "Expressions"). Engine-level rows (ready, connect, disconnect,
+ * trigger) are in engine.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { FrameState } from './frame-state.js';
+
+describe('frame model: one item per frame', () => {
+  it('keeps each item visible for exactly one frame, in arrival order', () => {
+    const f = new FrameState();
+    f.pushEvent('move', 'a', 'p1');
+    f.pushEvent('move', 'b', 'p2');
+    expect(f.eventTriggered('move', false)).toBe(true);
+    expect(f.getEventData('move')).toBe('a');
+    expect(f.getEventSender('move')).toBe('p1');
+    // Reading does not consume: the same head stays for the whole frame.
+    expect(f.getEventData('move')).toBe('a');
+    f.endFrame();
+    expect(f.eventTriggered('move', false)).toBe(true);
+    expect(f.getEventData('move')).toBe('b');
+    expect(f.getEventSender('move')).toBe('p2');
+    f.endFrame();
+    expect(f.eventTriggered('move', false)).toBe(false);
+    expect(f.getEventData('move')).toBe('');
+    expect(f.getEventSender('move')).toBe('');
+  });
+
+  it('drops the head of every queue at endFrame, evaluated or not', () => {
+    const f = new FrameState();
+    f.pushEvent('a', '1', 'p');
+    f.pushEvent('b', '1', 'p');
+    f.pushEvent('b', '2', 'p');
+    f.endFrame();
+    expect(f.eventTriggered('a', false)).toBe(false);
+    expect(f.getEventData('b')).toBe('2');
+  });
+
+  it('keeps queues of different event names independent', () => {
+    const f = new FrameState();
+    f.pushEvent('a', 'x', 'p');
+    expect(f.eventTriggered('b', false)).toBe(false);
+    expect(f.eventTriggered('a', false)).toBe(true);
+  });
+});
+
+describe('Event triggered by peer: data loss', () => {
+  it('without data loss: FIFO, every item seen, one per frame', () => {
+    const f = new FrameState();
+    expect(f.eventTriggered('e', false)).toBe(false);
+    for (let i = 0; i < 1000; i += 1) f.pushEvent('e', String(i), 'p');
+    const seen: string[] = [];
+    for (let frame = 0; frame < 1001 && f.eventTriggered('e', false); frame += 1) {
+      seen.push(f.getEventData('e'));
+      f.endFrame();
+    }
+    expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => String(i)));
+  });
+
+  it('with data loss: the queue holds only the newest item, each arrival overwrites it', () => {
+    const f = new FrameState();
+    expect(f.eventTriggered('pos', true)).toBe(false);
+    f.pushEvent('pos', '1', 'p1');
+    f.pushEvent('pos', '2', 'p2');
+    f.pushEvent('pos', '3', 'p3');
+    expect(f.eventTriggered('pos', true)).toBe(true);
+    expect(f.queuedCount('pos')).toBe(1);
+    expect(f.getEventData('pos')).toBe('3');
+    expect(f.getEventSender('pos')).toBe('p3');
+    f.endFrame();
+    expect(f.eventTriggered('pos', true)).toBe(false);
+  });
+
+  it('queues without loss events that arrive before any evaluation', () => {
+    const f = new FrameState();
+    f.pushEvent('e', '1', 'p');
+    f.pushEvent('e', '2', 'p');
+    expect(f.queuedCount('e')).toBe(2);
+  });
+
+  it('switching to data loss keeps only the newest of what was queued', () => {
+    const f = new FrameState();
+    f.pushEvent('e', '1', 'p');
+    f.pushEvent('e', '2', 'p');
+    expect(f.eventTriggered('e', true)).toBe(true);
+    expect(f.getEventData('e')).toBe('2');
+    expect(f.queuedCount('e')).toBe(1);
+  });
+
+  it('switching back to no data loss queues again', () => {
+    const f = new FrameState();
+    f.eventTriggered('e', true);
+    f.eventTriggered('e', false);
+    f.pushEvent('e', '1', 'p');
+    f.pushEvent('e', '2', 'p');
+    expect(f.queuedCount('e')).toBe(2);
+  });
+});
+
+describe('getAllEventData', () => {
+  it('returns and consumes every queued item, oldest first', () => {
+    const f = new FrameState();
+    f.pushEvent('e', '1', 'a');
+    f.pushEvent('e', '2', 'b');
+    expect(f.getAllEventData('e')).toEqual([
+      { data: '1', sender: 'a' },
+      { data: '2', sender: 'b' },
+    ]);
+    expect(f.eventTriggered('e', false)).toBe(false);
+    expect(f.getAllEventData('e')).toEqual([]);
+    expect(f.getAllEventData('never')).toEqual([]);
+  });
+});
+
+describe('Get event data (variable)', () => {
+  it('parses JSON data of the head item', () => {
+    const f = new FrameState();
+    f.pushEvent('v', '{"x":1,"y":[true,"s"]}', 'p');
+    f.pushEvent('v', '42', 'p');
+    f.pushEvent('v', '"abc"', 'p');
+    expect(f.getEventVariable('v', 'unchanged')).toEqual({ x: 1, y: [true, 's'] });
+    f.endFrame();
+    expect(f.getEventVariable('v', 'unchanged')).toBe(42);
+    f.endFrame();
+    expect(f.getEventVariable('v', 'unchanged')).toBe('abc');
+  });
+
+  it('leaves the variable unchanged and records nothing when data is empty or not JSON', () => {
+    const f = new FrameState();
+    expect(f.getEventVariable('none', 7)).toBe(7);
+    f.pushEvent('bad', 'not json {', 'p');
+    expect(f.getEventVariable('bad', 7)).toBe(7);
+    f.pushEvent('empty', '', 'p');
+    expect(f.getEventVariable('empty', 7)).toBe(7);
+    expect(f.errorOccurred()).toBe(false);
+    expect(f.getLastError()).toBe('');
+  });
+});
+
+describe('Peer connected / disconnected queues', () => {
+  it('Peer Connected is true while its queue is non-empty; GetLastConnectedPeer is the head', () => {
+    const f = new FrameState();
+    expect(f.peerConnected()).toBe(false);
+    expect(f.getLastConnectedPeer()).toBe('');
+    f.pushConnected('a');
+    f.pushConnected('b');
+    expect(f.peerConnected()).toBe(true);
+    expect(f.getLastConnectedPeer()).toBe('a');
+    f.endFrame();
+    expect(f.getLastConnectedPeer()).toBe('b');
+    f.endFrame();
+    expect(f.peerConnected()).toBe(false);
+    expect(f.getLastConnectedPeer()).toBe('');
+  });
+
+  it('Peer disconnected is true while its queue is non-empty; GetLastDisconnectedPeer is the head', () => {
+    const f = new FrameState();
+    expect(f.peerDisconnected()).toBe(false);
+    expect(f.getLastDisconnectedPeer()).toBe('');
+    f.pushDisconnected('a');
+    f.pushDisconnected('b');
+    expect(f.peerDisconnected()).toBe(true);
+    expect(f.getLastDisconnectedPeer()).toBe('a');
+    f.endFrame();
+    expect(f.getLastDisconnectedPeer()).toBe('b');
+    f.endFrame();
+    expect(f.peerDisconnected()).toBe(false);
+  });
+});
+
+describe('An error occurred / GetLastError', () => {
+  it('is true once after an error; reading clears the flag but not the last error text', () => {
+    const f = new FrameState();
+    expect(f.errorOccurred()).toBe(false);
+    expect(f.getLastError()).toBe('');
+    f.recordError('first', 1);
+    f.recordError('second', 2);
+    expect(f.errorOccurred()).toBe(true);
+    expect(f.errorOccurred()).toBe(false);
+    expect(f.getLastError()).toBe('second');
+    f.recordError('third', 3);
+    expect(f.errorOccurred()).toBe(true);
+  });
+
+  it('keeps every error in a bounded log, newest last', () => {
+    const f = new FrameState({ errorLogCapacity: 3 });
+    for (let i = 1; i <= 5; i += 1) f.recordError(`e${i}`, i);
+    expect(f.errors.list().map((e) => e.message)).toEqual(['e3', 'e4', 'e5']);
+    expect(f.errors.total).toBe(5);
+  });
+
+  it('truncates huge messages (they may embed untrusted input)', () => {
+    const f = new FrameState();
+    f.recordError('x'.repeat(10_000), 0);
+    expect(f.getLastError().length).toBeLessThanOrEqual(500);
+  });
+});
+
+describe('bounded queues', () => {
+  it('an overflowing event queue drops new items and records ONE error per episode', () => {
+    const f = new FrameState({ maxQueuePerEvent: 3 });
+    const results = ['1', '2', '3', '4', '5'].map((d) => f.pushEvent('e', d, 'p'));
+    expect(results.map((r) => r.outcome)).toEqual(['queued', 'queued', 'queued', 'dropped', 'dropped']);
+    expect(results[3]?.error).toMatch(/Event queue "e" is full/);
+    expect(results[4]?.error).toBeUndefined();
+    expect(f.droppedCount('e')).toBe(2);
+    expect(f.getAllEventData('e').map((i) => i.data)).toEqual(['1', '2', '3']);
+    // Drained: a new overflow is a new episode, reported again.
+    for (const d of ['a', 'b', 'c']) f.pushEvent('e', d, 'p');
+    expect(f.pushEvent('e', 'd', 'p').error).toMatch(/is full/);
+  });
+
+  it('data-loss queues never overflow', () => {
+    const f = new FrameState({ maxQueuePerEvent: 2 });
+    f.eventTriggered('e', true);
+    for (let i = 0; i < 10; i += 1) expect(f.pushEvent('e', String(i), 'p').outcome).not.toBe('dropped');
+    expect(f.getEventData('e')).toBe('9');
+  });
+
+  it('bounds the number of event names a remote peer can create, and frees drained ones', () => {
+    const f = new FrameState({ maxEventNames: 2 });
+    expect(f.pushEvent('a', '', 'p').outcome).toBe('queued');
+    expect(f.pushEvent('b', '', 'p').outcome).toBe('queued');
+    const third = f.pushEvent('c', '', 'p');
+    expect(third.outcome).toBe('dropped');
+    expect(third.error).toMatch(/Too many distinct event names/);
+    f.endFrame();
+    expect(f.pushEvent('c', '', 'p').outcome).toBe('queued');
+  });
+
+  it('bounds the connected and disconnected queues', () => {
+    const f = new FrameState({ maxPeerQueue: 1 });
+    expect(f.pushConnected('a').outcome).toBe('queued');
+    expect(f.pushConnected('b').error).toMatch(/Connected-peers queue is full/);
+    expect(f.pushDisconnected('a').outcome).toBe('queued');
+    expect(f.pushDisconnected('b').error).toMatch(/Disconnected-peers queue is full/);
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * Public entry of the LAN Party P2P engine (also the entry of the standalone
+ * bundle `out/p2p/lan-party-p2p.js`, built by vite.p2p.config.ts).
+ * See docs/p2p-api.md for the mapping to GDevelop's P2P extension.
+ */
+import { P2PEngine, type P2PEngineOptions } from './engine.js';
+
+export { P2PEngine, PEER_ID_PATTERN, MAX_PEER_ID_LENGTH, OUTGOING_CONNECTION_OPTIONS, DEFAULT_CONNECT_TIMEOUT_MS } from './engine.js';
+export type { P2PEngineOptions } from './engine.js';
+export { createHttpDefaultBrokerSource, createLanStateSource, createStaticDefaultBrokerSource, sameEndpoint } from './default-broker.js';
+export type { HttpSourceOptions, LanStateLike } from './default-broker.js';
+export type { QueuedEvent, FrameLimits } from './frame-state.js';
+export { DEFAULT_FRAME_LIMITS } from './frame-state.js';
+export type { P2PErrorEntry } from './errors.js';
+export type { HeartbeatTiming } from './heartbeat.js';
+export { DEFAULT_HEARTBEAT_TIMING } from './heartbeat.js';
+export { MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_BYTES } from './wire.js';
+export type { WireEvent } from './wire.js';
+export type * from './types.js';
+
+/** Creates an engine; `options.defaultBroker` defaults to `/api/lan` on the page's origin. */
+export function createP2PEngine(options: P2PEngineOptions = {}): P2PEngine {
+  return new P2PEngine(options);
+}

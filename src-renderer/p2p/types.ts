@@ -1,0 +1,123 @@
+/**
+ * Public types of the P2P engine.
+ *
+ * `BrokerEndpoint` and `IceServer` mirror `src-preload/contract.ts` (the
+ * single source of truth for cross-process types). They are restated here,
+ * structurally, only so that the standalone bundle's `.d.ts` is
+ * self-contained (the contract pulls zod's types); `contract-compat.test.ts`
+ * fails to compile if the two ever drift apart.
+ */
+
+/** Where to register: what "use default broker" resolves to on this LAN. */
+export interface BrokerEndpoint {
+  host: string;
+  port: number;
+  path: string;
+  key: string;
+  secure: boolean;
+}
+
+export interface IceServer {
+  urls: string;
+  username?: string;
+  credential?: string;
+}
+
+/**
+ * Where the LAN's default broker comes from: `/api/lan` over HTTP in a
+ * browser (`createHttpDefaultBrokerSource`), the host bridge in the dashboard.
+ */
+export interface DefaultBrokerSource {
+  /** The current default broker, null when the LAN has none yet. */
+  get(): Promise<BrokerEndpoint | null>;
+  /** Called whenever the default changes; returns the function that unsubscribes. */
+  subscribe(listener: (endpoint: BrokerEndpoint | null) => void): () => void;
+}
+
+export type Direction = 'incoming' | 'outgoing';
+
+/**
+ * Why a peer was reported disconnected:
+ * - `closed`: the other side (or the channel) closed the connection;
+ * - `local`: this engine closed it (disconnect from peer / all peers / all);
+ * - `timeout`: an engine peer stopped answering the heartbeat (vanished);
+ * - `ice-failed`: ICE reported the path failed or stayed disconnected with no traffic (stock peers);
+ * - `error`: the connection errored.
+ */
+export type DisconnectReason = 'closed' | 'local' | 'timeout' | 'ice-failed' | 'error';
+
+export interface ReadyEvent {
+  id: string;
+  broker: BrokerEndpoint;
+}
+
+export interface PeerConnectedEvent {
+  peerId: string;
+  direction: Direction;
+  /** The other side is a LAN Party engine (known at once for incoming, after its hello for outgoing). */
+  engine: boolean;
+}
+
+export interface PeerDisconnectedEvent {
+  peerId: string;
+  reason: DisconnectReason;
+}
+
+export interface GameEvent {
+  name: string;
+  data: string;
+  sender: string;
+}
+
+export interface ErrorEvent {
+  message: string;
+  at: number;
+}
+
+/** The listener API: every item once, in order of arrival. */
+export interface P2PEventMap {
+  ready: ReadyEvent;
+  /** The broker link closed (explicitly, lost, or replaced on a default-broker move). */
+  brokerDisconnected: { id: string };
+  peerConnected: PeerConnectedEvent;
+  peerDisconnected: PeerDisconnectedEvent;
+  event: GameEvent;
+  error: ErrorEvent;
+}
+
+export type P2PEventName = keyof P2PEventMap;
+
+export type ConnectionState = 'connecting' | 'open';
+
+export interface PeerStats {
+  peerId: string;
+  state: ConnectionState;
+  /** Direction of the connection that made the peer connected (or of the first attempt). */
+  direction: Direction;
+  engine: boolean;
+  /** Serialization of the connection used to send (binary, binary-utf8, json, raw). */
+  serialization: string;
+  /** Data connections currently held with that peer (overlapping connects make 2). */
+  connections: number;
+  /** Latest round-trip time in ms: heartbeat for engine peers, ICE stats for stock peers; null until measured. */
+  rttMs: number | null;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Malformed messages received from that peer and dropped. */
+  malformedIn: number;
+  /** Epoch ms when the peer became connected, null while connecting. */
+  connectedSince: number | null;
+}
+
+export interface EngineStats {
+  ready: boolean;
+  id: string;
+  broker: BrokerEndpoint | null;
+  /** Malformed messages dropped since creation, all peers together. */
+  malformedIn: number;
+  /** Events dropped because a queue was full. */
+  droppedEvents: number;
+  errorsRecorded: number;
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildEvent,
+  buildVariableEvent,
+  decodeText,
+  decodeValue,
+  encodeControl,
+  isLanPartyMetadata,
+  MAX_EVENT_NAME_LENGTH,
+  MAX_MESSAGE_BYTES,
+  parseWireEvent,
+  utf8Length,
+} from './wire.js';
+
+describe('parseWireEvent: every event is { eventName: string, data: string }', () => {
+  it('accepts the reference shape (extra keys ignored)', () => {
+    expect(parseWireEvent({ eventName: 'e', data: 'd' })).toEqual({ kind: 'event', event: { eventName: 'e', data: 'd' } });
+    expect(parseWireEvent({ eventName: 'e', data: '', extra: 1 })).toEqual({ kind: 'event', event: { eventName: 'e', data: '' } });
+  });
+
+  it.each([
+    ['null', null],
+    ['a string', 'hello'],
+    ['a number', 42],
+    ['an array', [{ eventName: 'e', data: 'd' }]],
+    ['missing data', { eventName: 'e' }],
+    ['numeric data', { eventName: 'e', data: 1 }],
+    ['object data', { eventName: 'e', data: { a: 1 } }],
+    ['missing name', { data: 'd' }],
+    ['empty name', { eventName: '', data: 'd' }],
+    ['oversized name', { eventName: 'x'.repeat(MAX_EVENT_NAME_LENGTH + 1), data: 'd' }],
+    ['oversized data', { eventName: 'e', data: 'x'.repeat(MAX_MESSAGE_BYTES + 1) }],
+  ])('rejects %s', (_label, value) => {
+    expect(parseWireEvent(value).kind).toBe('invalid');
+  });
+});
+
+describe('decodeText', () => {
+  it('decodes a JSON event', () => {
+    expect(decodeText('{"eventName":"e","data":"1"}', false)).toEqual({ kind: 'event', event: { eventName: 'e', data: '1' } });
+  });
+
+  it('drops text that is not JSON, without throwing', () => {
+    expect(decodeText('{"eventName":', false)).toEqual({ kind: 'invalid', reason: 'not JSON' });
+  });
+
+  it('drops oversized text before parsing it', () => {
+    expect(decodeText(' '.repeat(MAX_MESSAGE_BYTES + 1), false).kind).toBe('invalid');
+  });
+
+  it('honours control messages only from engines', () => {
+    const ping = encodeControl({ t: 'ping', s: 3, ts: 1000 });
+    expect(decodeText(ping, true)).toEqual({ kind: 'control', control: { t: 'ping', s: 3, ts: 1000 } });
+    // From a stock peer the same object is just a malformed event: never a heartbeat.
+    expect(decodeText(ping, false).kind).toBe('invalid');
+    expect(decodeText(encodeControl({ t: 'hello', v: 1 }), true)).toEqual({ kind: 'control', control: { t: 'hello', v: 1 } });
+  });
+
+  it('rejects malformed control messages', () => {
+    expect(decodeValue({ lp: 1, t: 'ping', s: 'x', ts: 1 }, true).kind).toBe('invalid');
+    expect(decodeValue({ lp: 1, t: 'nope' }, true).kind).toBe('invalid');
+    expect(decodeValue({ lp: 1, t: 'pong', s: 1, ts: Number.NaN }, true).kind).toBe('invalid');
+  });
+});
+
+describe('building what the game sends', () => {
+  it('string form sends the data as is', () => {
+    expect(buildEvent('e', 'hello')).toEqual({ ok: true, event: { eventName: 'e', data: 'hello' } });
+  });
+
+  it.each([
+    [42, '42'],
+    ['abc', '"abc"'],
+    [true, 'true'],
+    [{ a: [1, 2] }, '{"a":[1,2]}'],
+    [[1, 'x'], '[1,"x"]'],
+    [null, 'null'],
+  ])('variable form sends JSON.stringify(%j)', (value, expected) => {
+    expect(buildVariableEvent('e', value)).toEqual({ ok: true, event: { eventName: 'e', data: expected } });
+  });
+
+  it('reports unsendable values instead of throwing', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(buildVariableEvent('e', cyclic)).toMatchObject({ ok: false });
+    expect(buildVariableEvent('e', undefined)).toMatchObject({ ok: false });
+    expect(buildVariableEvent('e', 10n)).toMatchObject({ ok: false });
+    const hostile = {
+      toString() {
+        throw new Error('boom');
+      },
+    };
+    expect(buildVariableEvent(hostile, 1)).toMatchObject({ ok: false });
+  });
+
+  it('rejects bad names, non-string data and oversized messages', () => {
+    expect(buildEvent('', 'd')).toMatchObject({ ok: false });
+    expect(buildEvent(5, 'd')).toMatchObject({ ok: false });
+    expect(buildEvent('e', 5)).toMatchObject({ ok: false });
+    expect(buildEvent('e', 'x'.repeat(MAX_MESSAGE_BYTES))).toMatchObject({ ok: false, error: expect.stringMatching(/too large/) });
+  });
+});
+
+describe('helpers', () => {
+  it('utf8Length counts UTF-8 bytes', () => {
+    expect(utf8Length('abc')).toBe(3);
+    expect(utf8Length('é')).toBe(2);
+    expect(utf8Length('€')).toBe(3);
+    expect(utf8Length('😀')).toBe(4);
+    expect(utf8Length('\ud800')).toBe(3);
+    const sample = 'aé€😀\ud800z';
+    expect(utf8Length(sample)).toBe(new TextEncoder().encode(sample).length);
+  });
+
+  it('recognises our connection metadata only', () => {
+    expect(isLanPartyMetadata({ lanParty: 1 })).toBe(true);
+    expect(isLanPartyMetadata({ lanParty: '1' })).toBe(false);
+    expect(isLanPartyMetadata(undefined)).toBe(false);
+    expect(isLanPartyMetadata(null)).toBe(false);
+  });
+});
