@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -17,6 +18,11 @@ export default tseslint.config(
   {
     files: ['src-renderer/**/*.{ts,tsx}', 'e2e/fixtures/**/*.{js,mjs}'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The dashboard: rules of hooks and the React Compiler's checks (purity, refs, effects).
+    files: ['src-renderer/dashboard/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
   },
   {
     // The Electron-free core: a stray import would break the headless host and every test.

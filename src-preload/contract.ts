@@ -152,6 +152,14 @@ export interface LanBroker {
   startedAt: number;
 }
 
+/** A game another instance serves to the LAN, as its mDNS record advertises it. */
+export interface LanGame {
+  /** Display name (bounded, no control characters; may be shortened to fit the record). */
+  name: string;
+  /** URL path on that instance's HTTP port (`httpPort`), `/games/<8 hex digits>/`. */
+  path: string;
+}
+
 export interface LanInstance {
   instanceId: string;
   name: string;
@@ -162,6 +170,8 @@ export interface LanInstance {
   httpPort: number;
   broker: LanBroker | null;
   peerId: string | null;
+  /** Games this instance serves, reachable at `http://<address>:<httpPort><path>` (at most 8). */
+  games: LanGame[];
   protocolVersion: number;
   self: boolean;
   firstSeen: number;

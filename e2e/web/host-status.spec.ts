@@ -30,7 +30,9 @@ test('the page shows the running broker and counts a stock peerjs client', async
   await page.goto(host.url);
   await expect(page.getByTestId('broker-running')).toHaveText('running');
   await expect(page.getByTestId('broker-port')).toHaveText(String(host.port));
-  await expect(page.getByTestId('broker-clients')).toHaveText('0');
+  // The dashboard's own engine registers on the LAN's default broker (this one) by itself: one client.
+  await expect(page.getByTestId('own-peer-id')).toHaveText(/\S/, { timeout: 15_000 });
+  await expect(page.getByTestId('broker-clients')).toHaveText('1');
 
   // A stock peerjs 1.5 client on another origin, pointed at our broker.
   const player = await context.newPage();
@@ -49,11 +51,11 @@ test('the page shows the running broker and counts a stock peerjs client', async
     { port: host.port },
   );
   expect(id).toBe('stock-client-1');
-  await expect(page.getByTestId('broker-clients')).toHaveText('1');
+  await expect(page.getByTestId('broker-clients')).toHaveText('2');
 
   // Leaving is reflected too.
   await player.close();
-  await expect(page.getByTestId('broker-clients')).toHaveText('0');
+  await expect(page.getByTestId('broker-clients')).toHaveText('1');
 });
 
 test('the host page can stop and restart the broker', async ({ page }) => {

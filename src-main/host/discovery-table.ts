@@ -54,6 +54,7 @@ export class InstanceTable {
           httpPort: sighting.txt.httpPort,
           broker: sighting.txt.broker,
           peerId: sighting.txt.peerId,
+          games: sighting.txt.games.map((game) => ({ ...game })),
           protocolVersion: sighting.txt.protocolVersion,
           self: false,
           firstSeen: now,
@@ -81,6 +82,7 @@ export class InstanceTable {
       httpPort: sighting.txt.httpPort,
       broker: sighting.txt.broker,
       peerId: sighting.txt.peerId,
+      games: sighting.txt.games.map((game) => ({ ...game })),
       protocolVersion: sighting.txt.protocolVersion,
     };
     const changed = JSON.stringify(entry.instance) !== before;
@@ -124,7 +126,11 @@ export class InstanceTable {
   /** Copies, in a stable order (by instance id), so every caller sees the same list. */
   list(): LanInstance[] {
     return [...this.entries.values()]
-      .map((entry) => ({ ...entry.instance, addresses: [...entry.instance.addresses] }))
+      .map((entry) => ({
+        ...entry.instance,
+        addresses: [...entry.instance.addresses],
+        games: entry.instance.games.map((game) => ({ ...game })),
+      }))
       .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
   }
 

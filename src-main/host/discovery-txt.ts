@@ -12,6 +12,7 @@ import {
   DisplayNameSchema,
   PeerIdSchema,
   type LanBroker,
+  type LanGame,
 } from '../../src-preload/contract.js';
 
 /** DNS-SD service type, without the trailing dot (multicast-dns names have none). */
@@ -32,19 +33,38 @@ export const TXT_LIMITS = {
   maxEntries: 24,
 } as const;
 
+/**
+ * Hosted games in the record: `g0` .. `g7`, each `<path>|<name>`. The same
+ * bound as GameHost's MAX_HOSTED_GAMES; the name is cut to MAX_GAME_NAME_BYTES
+ * so that eight games and the longest other fields stay under
+ * TXT_LIMITS.maxTotalBytes (and every string far under DNS's 255 bytes).
+ */
+export const MAX_ADVERTISED_GAMES = 8;
+export const MAX_GAME_NAME_BYTES = 48;
+/** GameHost's paths: `/games/` and 4 random bytes in hex. Nothing else is a game URL on a host. */
+export const GAME_PATH_PATTERN = /^\/games\/[0-9a-f]{8}\/$/;
+
 export interface AdvertisedFields {
   instanceId: string;
   displayName: string;
   httpPort: number;
   peerId: string | null;
   broker: LanBroker | null;
+  /** Hosted games; absent or empty when none. */
+  games?: readonly LanGame[];
 }
 
 export interface ParsedTxt extends AdvertisedFields {
   protocolVersion: number;
+  games: LanGame[];
 }
 
-export type TxtResult = { ok: true; value: ParsedTxt } | { ok: false; reason: string };
+/**
+ * A valid record may still carry game entries we refuse (bad path, bad name,
+ * duplicate): the instance is kept, those games are left out and reported in
+ * `ignoredGames` so that discovery counts them.
+ */
+export type TxtResult = { ok: true; value: ParsedTxt; ignoredGames: string[] } | { ok: false; reason: string };
 
 /** The service instance label: carries the unique id, so names never collide and probing can be skipped. */
 export function serviceLabel(instanceId: string): string {
@@ -89,6 +109,14 @@ export function assertAdvertisable(fields: AdvertisedFields): void {
       throw new RangeError(`broker startedAt ${broker.startedAt} is not an epoch time in ms`);
     }
   }
+  const games = fields.games ?? [];
+  if (games.length > MAX_ADVERTISED_GAMES) throw new RangeError(`${games.length} games: at most ${MAX_ADVERTISED_GAMES} fit in the record`);
+  const paths = new Set<string>();
+  for (const game of games) {
+    if (!GAME_PATH_PATTERN.test(game.path)) throw new RangeError(`game path ${JSON.stringify(game.path)} is not /games/<8 hex digits>/`);
+    if (paths.has(game.path)) throw new RangeError(`game path ${game.path} is advertised twice`);
+    paths.add(game.path);
+  }
 }
 
 /**
@@ -98,6 +126,46 @@ export function assertAdvertisable(fields: AdvertisedFields): void {
 export function advertisableName(name: string): string {
   const cleaned = Array.from(name.replace(/\p{Cc}/gu, ' ').trim()).slice(0, 40).join('').trim();
   return cleaned.length > 0 ? cleaned : 'LAN Party';
+}
+
+/**
+ * Bidirectional embedding, override and isolate controls: not control
+ * characters to Unicode (\p{Cc}), but they reorder the text around them in
+ * the UI, so a game name never carries them.
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * A game name as advertised: control characters become spaces, bidi controls
+ * go, and the name is cut to MAX_GAME_NAME_BYTES of UTF-8 between code points
+ * (never inside a multi-byte character). The receivers accept exactly these.
+ */
+export function advertisableGameName(name: string): string {
+  const cleaned = name.replace(/\p{Cc}/gu, ' ').replace(new RegExp(BIDI_CONTROL.source, 'gu'), '').trim();
+  let out = '';
+  let bytes = 0;
+  for (const char of cleaned) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > MAX_GAME_NAME_BYTES) break;
+    out += char;
+    bytes += size;
+  }
+  out = out.trim();
+  return out.length > 0 ? out : 'Game';
+}
+
+/** A received `<path>|<name>` game entry, or why it is refused. */
+function parseGame(value: string): { ok: true; game: LanGame } | { ok: false; reason: string } {
+  const bar = value.indexOf('|');
+  if (bar === -1) return { ok: false, reason: 'no "|" between path and name' };
+  const path = value.slice(0, bar);
+  const name = value.slice(bar + 1);
+  if (!GAME_PATH_PATTERN.test(path)) return { ok: false, reason: 'path is not /games/<8 hex digits>/' };
+  if (Buffer.byteLength(name, 'utf8') > MAX_GAME_NAME_BYTES) return { ok: false, reason: `name longer than ${MAX_GAME_NAME_BYTES} bytes` };
+  if (/\p{Cc}/u.test(name) || BIDI_CONTROL.test(name)) return { ok: false, reason: 'name has control characters' };
+  const trimmed = name.trim();
+  if (trimmed.length === 0) return { ok: false, reason: 'empty name' };
+  return { ok: true, game: { name: trimmed, path } };
 }
 
 /** TXT strings for our own record (`key=value`, UTF-8). Keys are short and stable: they are the wire format. */
@@ -113,6 +181,7 @@ export function encodeTxt(fields: AdvertisedFields): Buffer[] {
     const { port, path, key, startedAt } = fields.broker;
     entries.push(`bport=${port}`, `bpath=${path}`, `bkey=${key}`, `bstart=${startedAt}`);
   }
+  for (const [index, game] of (fields.games ?? []).entries()) entries.push(`g${index}=${game.path}|${advertisableGameName(game.name)}`);
   return entries.map((entry) => Buffer.from(entry, 'utf8'));
 }
 
@@ -199,8 +268,21 @@ export function parseTxt(data: unknown): TxtResult {
     broker = { port, path: path.data, key: key.data, startedAt };
   }
 
+  // Games: a bad entry costs only that game (it is counted), never the instance and its broker.
+  const games: LanGame[] = [];
+  const ignoredGames: string[] = [];
+  for (let index = 0; index < MAX_ADVERTISED_GAMES; index += 1) {
+    const raw = get(`g${index}`);
+    if (raw === undefined) continue;
+    const game = parseGame(raw);
+    if (!game.ok) ignoredGames.push(`g${index}: ${game.reason}`);
+    else if (games.some((known) => known.path === game.game.path)) ignoredGames.push(`g${index}: path advertised twice`);
+    else games.push(game.game);
+  }
+
   return {
     ok: true,
-    value: { protocolVersion: PROTOCOL_VERSION, instanceId, displayName: name.data, httpPort, peerId, broker },
+    value: { protocolVersion: PROTOCOL_VERSION, instanceId, displayName: name.data, httpPort, peerId, broker, games },
+    ignoredGames,
   };
 }

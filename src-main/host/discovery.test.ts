@@ -8,7 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { inSubnet, isUsableRemoteAddress, rankAddresses, selectInterfaces, type LocalInterface } from './discovery-addresses.js';
 import { asksForOurService, buildRecords, goodbyeRecords, readSightings } from './discovery-packets.js';
 import { InstanceTable } from './discovery-table.js';
-import { advertisableName, assertAdvertisable, encodeTxt, parsePort, parseTxt, type AdvertisedFields } from './discovery-txt.js';
+import { MAX_HOSTED_GAMES } from './game-host.js';
+import {
+  MAX_ADVERTISED_GAMES,
+  MAX_GAME_NAME_BYTES,
+  TXT_LIMITS,
+  advertisableGameName,
+  advertisableName,
+  assertAdvertisable,
+  encodeTxt,
+  parsePort,
+  parseTxt,
+  type AdvertisedFields,
+} from './discovery-txt.js';
 
 const broker = { port: 9000, path: '/', key: 'peerjs', startedAt: 1_700_000_000_000 };
 const fields: AdvertisedFields = {
@@ -26,14 +38,14 @@ const base = ['v=1', 'id=abc', 'name=Bob', 'hport=9001'];
 describe('TXT record', () => {
   it('round-trips our own record', () => {
     const parsed = parseTxt(encodeTxt(fields));
-    expect(parsed).toEqual({ ok: true, value: { ...fields, protocolVersion: 1 } });
+    expect(parsed).toEqual({ ok: true, value: { ...fields, games: [], protocolVersion: 1 }, ignoredGames: [] });
   });
 
   it('omits peer and broker until known, and still parses', () => {
     const minimal = { ...fields, peerId: null, broker: null };
     const encoded = encodeTxt(minimal).map((b) => b.toString());
     expect(encoded).toEqual(['v=1', 'id=a1b2c3d4e5f6', 'name=Alice', 'hport=9000']);
-    expect(parseTxt(encodeTxt(minimal))).toEqual({ ok: true, value: { ...minimal, protocolVersion: 1 } });
+    expect(parseTxt(encodeTxt(minimal))).toEqual({ ok: true, value: { ...minimal, games: [], protocolVersion: 1 }, ignoredGames: [] });
   });
 
   it('advertises a name every receiver accepts', () => {
@@ -101,6 +113,96 @@ describe('TXT record', () => {
     expect(parsePort('1')).toBe(1);
     expect(parsePort('65535')).toBe(65535);
     for (const bad of ['', '0', '65536', '-1', '1.0', '0x50', '1e3', ' 1', '1 ', '００']) expect(parsePort(bad)).toBeNull();
+  });
+});
+
+describe('hosted games in the TXT record', () => {
+  const game = (n: number, name = `Game ${n}`) => ({ name, path: `/games/${n.toString(16).padStart(8, '0')}/` });
+  const gamesOf = (data: unknown) => {
+    const result = parseTxt(data);
+    if (!result.ok) throw new Error(result.reason);
+    return { games: result.value.games, ignored: result.ignoredGames };
+  };
+
+  it('advertises each game as g<n>=<path>|<name> and reads it back', () => {
+    const games = [game(1, 'Dots'), game(0xabcdef12, 'Space | Race')];
+    const encoded = encodeTxt({ ...fields, games }).map((b) => b.toString());
+    expect(encoded.slice(-2)).toEqual(['g0=/games/00000001/|Dots', 'g1=/games/abcdef12/|Space | Race']);
+    expect(gamesOf(encodeTxt({ ...fields, games }))).toEqual({ games, ignored: [] });
+    expect(gamesOf(encodeTxt({ ...fields, games: [] })).games).toEqual([]);
+  });
+
+  it('bounds names in UTF-8 bytes, cutting only between characters', () => {
+    expect(advertisableGameName('é'.repeat(40))).toBe('é'.repeat(MAX_GAME_NAME_BYTES / 2));
+    expect(advertisableGameName('😀'.repeat(20))).toBe('😀'.repeat(MAX_GAME_NAME_BYTES / 4));
+    const odd = advertisableGameName(`a${'😀'.repeat(20)}`);
+    expect(odd).toBe(`a${'😀'.repeat(11)}`);
+    expect(Buffer.byteLength(odd)).toBe(45);
+    expect(odd).not.toContain('\ufffd');
+    expect(advertisableGameName(' Tab\there\u202e ')).toBe('Tab here');
+    expect(advertisableGameName('\u0000\u202e')).toBe('Game');
+    // Whatever the host's name, the receivers accept it unchanged.
+    for (const name of ['x'.repeat(300), `${'é'.repeat(23)}x${'é'.repeat(10)}`, '\u0007bell', '   ']) {
+      const sent = advertisableGameName(name);
+      expect(gamesOf(encodeTxt({ ...fields, games: [game(2, name)] })).games).toEqual([{ name: sent, path: game(2).path }]);
+    }
+  });
+
+  it('keeps eight games and the longest other fields within the record and string limits', () => {
+    const longest: AdvertisedFields = {
+      instanceId: 'i'.repeat(48),
+      displayName: '😀'.repeat(40),
+      httpPort: 65535,
+      peerId: 'p'.repeat(64),
+      broker: { port: 65535, path: `/${'a'.repeat(99)}`, key: 'k'.repeat(64), startedAt: 9_999_999_999_999 },
+      games: Array.from({ length: MAX_ADVERTISED_GAMES }, (_, i) => game(i, '😀'.repeat(40))),
+    };
+    const encoded = encodeTxt(longest);
+    expect(encoded.length).toBeLessThanOrEqual(TXT_LIMITS.maxEntries);
+    expect(encoded.reduce((sum, b) => sum + b.length, 0)).toBeLessThanOrEqual(TXT_LIMITS.maxTotalBytes);
+    for (const b of encoded) expect(b.length).toBeLessThanOrEqual(255);
+    expect(gamesOf(encoded).games).toHaveLength(MAX_ADVERTISED_GAMES);
+    // The host never serves more than the record can carry.
+    expect(MAX_HOSTED_GAMES).toBe(MAX_ADVERTISED_GAMES);
+  });
+
+  it('refuses to advertise impossible games', () => {
+    expect(() => assertAdvertisable({ ...fields, games: Array.from({ length: 9 }, (_, i) => game(i)) })).toThrow(RangeError);
+    expect(() => assertAdvertisable({ ...fields, games: [{ name: 'x', path: '/games/../' }] })).toThrow(RangeError);
+    expect(() => assertAdvertisable({ ...fields, games: [game(1), game(1)] })).toThrow(RangeError);
+    expect(() => assertAdvertisable({ ...fields, games: [game(1), game(2)] })).not.toThrow();
+  });
+
+  const header = ['v=1', 'id=abc', 'name=Bob', 'hport=9001'];
+  const refused: Array<[string, string]> = [
+    ['no separator', 'g0=/games/0000000a/'],
+    ['a path outside /games/', 'g0=/api/lan|x'],
+    ['a path traversal', 'g0=/games/../../etc/|x'],
+    ['an absolute URL', 'g0=http://evil.example/games/0000000a/|x'],
+    ['upper-case hex', 'g0=/games/0000000A/|x'],
+    ['a short id', 'g0=/games/abc/|x'],
+    ['no trailing slash', 'g0=/games/0000000a|x'],
+    ['an empty name', 'g0=/games/0000000a/|   '],
+    ['a control character', 'g0=/games/0000000a/|a\u001b[31mb'],
+    ['a bidi override', 'g0=/games/0000000a/|\u202eevil'],
+    ['a name over the byte bound', `g0=/games/0000000a/|${'n'.repeat(MAX_GAME_NAME_BYTES + 1)}`],
+  ];
+  it.each(refused)('ignores a game with %s, keeps the instance, and reports it', (_label, entry) => {
+    const result = parseTxt(txt(...header, entry, 'g1=/games/0000000b/|Fine'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.games).toEqual([{ name: 'Fine', path: '/games/0000000b/' }]);
+    expect(result.ignoredGames).toHaveLength(1);
+    expect(result.ignoredGames[0]).toMatch(/^g0: /);
+  });
+
+  it('ignores a path listed twice, and keys beyond g7', () => {
+    const result = gamesOf(txt(...header, 'g0=/games/0000000a/|One', 'g1=/games/0000000a/|Two', 'g8=/games/0000000c/|Nine', 'g3=/games/0000000d/| Trim '));
+    expect(result.games).toEqual([
+      { name: 'One', path: '/games/0000000a/' },
+      { name: 'Trim', path: '/games/0000000d/' },
+    ]);
+    expect(result.ignored).toEqual(['g1: path advertised twice']);
   });
 });
 
@@ -277,6 +379,22 @@ describe('instance table', () => {
     // Once the first link has been silent past its TTL, the other address takes over.
     table.upsert('a', sighting('a', '192.168.1.2'), 5000);
     expect(table.list()[0]).toMatchObject({ address: '192.168.1.2', addresses: ['192.168.1.2'] });
+  });
+
+  it('carries the games, and a changed list is a change', () => {
+    const table = new InstanceTable(8, 3000);
+    const dots = { name: 'Dots', path: '/games/0000000a/' };
+    table.upsert('k', sighting('b'), 1000);
+    expect(table.list()[0]?.games).toEqual([]);
+    expect(table.upsert('k', sighting('b', '10.77.0.2', { games: [dots] }), 1100)).toBe('changed');
+    expect(table.upsert('k', sighting('b', '10.77.0.2', { games: [dots] }), 1200)).toBe('refreshed');
+    const listed = table.list();
+    expect(listed[0]?.games).toEqual([dots]);
+    listed[0]?.games.push({ name: 'x', path: '/games/0000000b/' });
+    expect(table.list()[0]?.games).toEqual([dots]);
+    // Hosting stopped: the re-announced record has no game.
+    expect(table.upsert('k', sighting('b'), 1300)).toBe('changed');
+    expect(table.list()[0]?.games).toEqual([]);
   });
 
   it('lists in a stable order and hands out copies', () => {

@@ -18,7 +18,7 @@
  */
 import os from 'node:os';
 import type { RemoteInfo } from 'node:dgram';
-import type { LanBroker, LanInstance, LanState } from '../../src-preload/contract.js';
+import type { LanBroker, LanGame, LanInstance, LanState } from '../../src-preload/contract.js';
 import {
   interfaceFor,
   interfaceKey,
@@ -30,7 +30,14 @@ import {
 import { asksForOurService, buildRecords, goodbyeRecords, readSightings, type PublishedRecord } from './discovery-packets.js';
 import { InstanceTable } from './discovery-table.js';
 import { MdnsTransport } from './discovery-transport.js';
-import { PROTOCOL_VERSION, advertisableName, assertAdvertisable, parseTxt, serviceFqdn } from './discovery-txt.js';
+import {
+  PROTOCOL_VERSION,
+  advertisableGameName,
+  advertisableName,
+  assertAdvertisable,
+  parseTxt,
+  serviceFqdn,
+} from './discovery-txt.js';
 
 export interface Advertisement {
   instanceId: string;
@@ -39,6 +46,8 @@ export interface Advertisement {
   httpPort: number;
   peerId: string | null;
   broker: LanBroker | null;
+  /** Games this host serves (at most 8); absent or empty when none. */
+  games?: LanGame[];
 }
 
 export interface DiscoveryOptions {
@@ -114,7 +123,7 @@ export class Discovery {
 
   constructor(options: DiscoveryOptions) {
     assertAdvertisable(options.advertisement);
-    this.advertisement = { ...options.advertisement };
+    this.advertisement = copyAdvertisement(options.advertisement);
     this.wantedInterfaces = [...options.interfaces];
     this.refreshMs = options.refreshMs ?? 1000;
     this.expireMs = options.expireMs ?? 3000;
@@ -138,7 +147,7 @@ export class Discovery {
   }
 
   update(patch: Patch): void {
-    const next: Advertisement = { ...this.advertisement, ...patch, instanceId: this.advertisement.instanceId };
+    const next = copyAdvertisement({ ...this.advertisement, ...patch, instanceId: this.advertisement.instanceId });
     assertAdvertisable(next);
     this.advertisement = next;
     if (this.status !== 'off') {
@@ -412,6 +421,11 @@ export class Discovery {
         changed = true;
         continue;
       }
+      // A valid instance advertising a game we refuse: listed without that game, the refusal counted.
+      if (txt.ignoredGames.length > 0) {
+        this.ignored += txt.ignoredGames.length;
+        changed = true;
+      }
       const ranked = rankAddresses(source.address, sighting.advertised, this.interfaces);
       const result = this.table.upsert(sighting.key, { txt: txt.value, ...ranked }, now);
       if (result === 'full') this.ignored += 1;
@@ -434,6 +448,8 @@ export class Discovery {
       httpPort: ad.httpPort,
       broker: ad.broker ? { ...ad.broker } : null,
       peerId: ad.peerId,
+      // As the others read them from our record.
+      games: (ad.games ?? []).map((game) => ({ name: advertisableGameName(game.name), path: game.path })),
       protocolVersion: PROTOCOL_VERSION,
       self: true,
       firstSeen: this.startedAt ?? now,
@@ -458,6 +474,13 @@ export class Discovery {
       }
     }
   }
+}
+
+/** A copy the caller cannot change afterwards (the games list included). */
+function copyAdvertisement(ad: Advertisement): Advertisement {
+  const copy: Advertisement = { ...ad, broker: ad.broker ? { ...ad.broker } : null };
+  if (ad.games) copy.games = ad.games.map((game) => ({ name: game.name, path: game.path }));
+  return copy;
 }
 
 function message(error: unknown): string {

@@ -11,6 +11,7 @@ function instance(id: string, startedAt: number | null, overrides: Partial<LanIn
     httpPort: 9000,
     broker: startedAt === null ? null : { port: 9000, path: '/', key: 'peerjs', startedAt },
     peerId: null,
+    games: [],
     protocolVersion: 1,
     self: false,
     firstSeen: 0,

@@ -11,12 +11,14 @@ import type {
   HostedGame,
   HostState,
   LanBroker,
+  LanGame,
   LanState,
   Settings,
   SettingsPatch,
 } from '../../src-preload/contract.js';
 import { Broker } from './broker.js';
 import { Discovery } from './discovery.js';
+import { advertisableGameName } from './discovery-txt.js';
 import { DefaultBrokerElection } from './election.js';
 import { GameHost } from './game-host.js';
 import { HostHttpServer, sendJson } from './http-server.js';
@@ -58,6 +60,8 @@ export class LanHost {
   private ownPeerId: string | null = null;
   /** What discovery currently advertises, so unchanged broker state sends no re-announcement. */
   private lastAdvertisedBroker: LanBroker | null = null;
+  /** Same for the hosted games (JSON of what was last passed to discovery). */
+  private lastAdvertisedGames = '[]';
   private readonly listeners = new Set<(changes: ReadonlySet<HostChange>) => void>();
   private pending = new Set<HostChange>();
   private notifyTimer: NodeJS.Timeout | null = null;
@@ -78,7 +82,10 @@ export class LanHost {
     this.games = new GameHost(this.http, {
       shimFile: options.shimFile,
       brokerFor: (req) => this.defaultEndpointFor(req.headers.host),
-      onChange: () => this.changed('games'),
+      onChange: () => {
+        this.syncAdvertisedGames();
+        this.changed('games');
+      },
     });
     // Browsers cannot do mDNS: they learn the LAN (and its default broker) here.
     this.http.addRequestRoute((req, res, url) => {
@@ -251,10 +258,29 @@ export class LanHost {
     this.refreshElection();
   }
 
+  /** The hosted games as the LAN sees them: name and URL path (the source on disk stays private). */
+  private advertisedGames(): LanGame[] {
+    return this.games.list().map((game) => ({ name: game.name, path: game.path }));
+  }
+
+  /** Hosting started or stopped: re-announce the record with the current games (withdrawn ones are simply absent). */
+  private syncAdvertisedGames(): void {
+    const games = this.advertisedGames();
+    const json = JSON.stringify(games);
+    if (this.discovery && json !== this.lastAdvertisedGames) {
+      this.lastAdvertisedGames = json;
+      this.discovery.update({ games });
+    }
+    // Our own entry in the LAN state lists them too, with discovery on or off.
+    this.changed('lan');
+  }
+
   private startDiscovery(): void {
     const port = this.http.port;
     if (port === null) return;
     this.lastAdvertisedBroker = this.advertisedBroker();
+    const games = this.advertisedGames();
+    this.lastAdvertisedGames = JSON.stringify(games);
     const discovery = new Discovery({
       advertisement: {
         instanceId: this.instanceId,
@@ -262,6 +288,7 @@ export class LanHost {
         httpPort: port,
         peerId: this.ownPeerId,
         broker: this.lastAdvertisedBroker,
+        games,
       },
       interfaces: this.settings.interfaces,
       // Socket trouble is also in the LAN state; the log line helps whoever runs the host.
@@ -310,6 +337,7 @@ export class LanHost {
           httpPort: port,
           broker: this.advertisedBroker(),
           peerId: this.ownPeerId,
+          games: this.advertisedGames().map((game) => ({ ...game, name: advertisableGameName(game.name) })),
           protocolVersion: 1,
           self: true,
           firstSeen: now,

@@ -18,6 +18,7 @@ function lanState(endpoint: BrokerEndpoint | null, instances: { address: string;
       address: i.address,
       addresses: [i.address],
       httpPort: i.httpPort,
+      games: [],
       broker: null,
       peerId: null,
       protocolVersion: 1,

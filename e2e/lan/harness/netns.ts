@@ -100,6 +100,8 @@ export class SimulatedLan {
   private readonly namespaces: string[] = [];
   private readonly processes = new Set<ChildProcess>();
   private readonly nodes: LanNode[] = [];
+  /** Run first by destroy(), newest first: things (browsers) that must end while the namespaces still exist. */
+  private readonly cleanups: Array<() => Promise<void>> = [];
   private vethCounter = 0;
   private destroyed = false;
 
@@ -178,13 +180,38 @@ export class SimulatedLan {
     return child;
   }
 
+  /**
+   * Registers work for destroy() to do before it kills the LAN's processes
+   * and deletes its namespaces (e.g. closing a browser running inside one).
+   */
+  addCleanup(cleanup: () => Promise<void>): void {
+    if (this.destroyed) throw new Error('this LAN was destroyed');
+    this.cleanups.push(cleanup);
+  }
+
+  /** Pids of every process inside a node's namespace (`ip netns pids`). */
+  async pidsIn(node: LanNode): Promise<number[]> {
+    return namespacePids(node.ns);
+  }
+
   /** Kills what this LAN started (by pid), then deletes its namespaces. Safe to call twice. */
   async destroy(): Promise<void> {
     this.destroyed = true;
+    const problems: string[] = [];
+    for (const cleanup of this.cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        problems.push(`cleanup: ${String(error)}`);
+      }
+    }
     const running = [...this.processes];
     for (const child of running) child.kill('SIGKILL');
     await Promise.race([Promise.all(running.map(exited)), delay(5000)]);
-    const problems: string[] = [];
+    // Anything still inside one of our namespaces was started by this LAN (only it enters them), e.g. a
+    // browser's child that outlived a timed-out close: it would keep the namespace's network alive.
+    const leftovers = await this.sweepNamespaces();
+    if (leftovers.length > 0) problems.push(`processes left in the namespaces (killed): ${leftovers.join(', ')}`);
     // Nodes first, the bridge namespace last (its veth ends go with the nodes).
     for (const ns of [...this.namespaces].reverse()) {
       try {
@@ -200,11 +227,52 @@ export class SimulatedLan {
     if (problems.length > 0) throw new Error(`LAN teardown: ${problems.join('; ')}`);
   }
 
+  /**
+   * SIGKILLs every process still inside this LAN's namespaces after a short
+   * grace (a closed browser's detached helpers, e.g. its crash handler, exit
+   * on their own just after it); returns what it had to kill (`ns:pid`).
+   */
+  private async sweepNamespaces(): Promise<string[]> {
+    const found: string[] = [];
+    for (let round = 0; round < 20; round += 1) {
+      const counts = await Promise.all(this.namespaces.map((ns) => namespacePids(ns).then((pids) => pids.length, () => 0)));
+      if (counts.every((count) => count === 0)) return found;
+      await delay(100);
+    }
+    for (const ns of this.namespaces) {
+      let pids: number[];
+      try {
+        pids = await namespacePids(ns);
+      } catch {
+        continue;
+      }
+      for (const pid of pids) {
+        found.push(`${ns}:${pid}`);
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Exited meanwhile.
+        }
+      }
+    }
+    if (found.length > 0) await delay(200);
+    return found;
+  }
+
   private async addNamespace(ns: string): Promise<void> {
     await ip(['netns', 'add', ns]);
     this.namespaces.push(ns);
     liveNamespaces.add(ns);
   }
+}
+
+async function namespacePids(ns: string): Promise<number[]> {
+  const out = await ip(['netns', 'pids', ns]);
+  return out
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^[0-9]+$/.test(line))
+    .map(Number);
 }
 
 export function delay(ms: number): Promise<void> {

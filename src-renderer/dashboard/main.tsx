@@ -1,0 +1,33 @@
+/**
+ * Dashboard entry: one model for the page's lifetime (created here, outside
+ * React, so StrictMode's double effects never start a second engine), then
+ * the React tree.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { getBridge } from '../bridge';
+import { App } from './App';
+import { exposeDebugHandle } from './debug-handle';
+import { browserEnvironment, DashboardModel } from './model/dashboard-model';
+import { ModelContext } from './model-context';
+import 'uplot/dist/uPlot.min.css';
+import './styles/theme.css';
+import './styles/layout.css';
+import './styles/components.css';
+import './styles/console.css';
+
+const root = document.getElementById('app');
+if (!root) throw new Error('missing #app');
+
+const model = new DashboardModel(getBridge(), browserEnvironment());
+exposeDebugHandle(model.session.engine);
+model.start();
+window.addEventListener('pagehide', () => model.stop());
+
+createRoot(root).render(
+  <StrictMode>
+    <ModelContext.Provider value={model}>
+      <App />
+    </ModelContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,368 @@
+/**
+ * Everything the dashboard knows and does, without React: the host (through
+ * the bridge), the P2P engine, the event console's feed, the broker's player
+ * listing, auto-connect, errors and personal settings. Components read its
+ * stores with `useSyncExternalStore` and call its actions; nothing else talks
+ * to the bridge or the engine.
+ */
+import type { BrokerEndpoint, IceServer, LanInstance, SettingsPatch } from '../../../src-preload/contract';
+import type { Bridge } from '../../bridge';
+import { shouldAdvertise } from './advertised-id';
+import { createBridgeDefaultBrokerSource } from './bridge-default-broker';
+import { DirectoryPoller, type DirectoryState } from './broker-directory';
+import { ErrorFeed, type ErrorEntry, type ErrorSource } from './error-feed';
+import { EventFeed } from './event-feed';
+import { HostFeed } from './host-feed';
+import { planDials } from './mesh';
+import { P2PSession } from './p2p-session';
+import { DEFAULT_PERSONAL, loadPersonal, loadSessionId, savePersonal, saveSessionId, type PersonalSettings } from './personal-settings';
+import { Store } from './store';
+import type { EventPayload } from './validation';
+
+/** Auto-connect: how long a larger id waits for the smaller one to dial, and the pause between attempts at one id. */
+const MESH_FALLBACK_MS = 8_000;
+const MESH_RETRY_MS = 20_000;
+const MESH_MAX_DIALS = 8;
+
+/** How long a sent setOwnPeerId may take to show in the LAN state before it is sent again. */
+const ADVERTISE_RETRY_MS = 5_000;
+
+/** Display name of a browser player who never chose one (the host's OS user is not theirs). */
+export const DEFAULT_PLAYER_NAME = 'Player';
+
+export interface ErrorsView {
+  entries: readonly ErrorEntry[];
+  unseen: number;
+}
+
+export interface DashboardEnvironment {
+  localStorage: Storage | null;
+  sessionStorage: Storage | null;
+  requestFrame: (callback: () => void) => void;
+}
+
+function safeStorage(get: () => Storage): Storage | null {
+  try {
+    return get();
+  } catch {
+    return null;
+  }
+}
+
+export function browserEnvironment(): DashboardEnvironment {
+  return {
+    localStorage: safeStorage(() => window.localStorage),
+    sessionStorage: safeStorage(() => window.sessionStorage),
+    requestFrame: (callback) => {
+      // Animation frames stop in a hidden page; a timer keeps the history current there (browsers throttle it).
+      if (document.visibilityState === 'hidden') setTimeout(callback, 250);
+      else requestAnimationFrame(() => callback());
+    },
+  };
+}
+
+export class DashboardModel {
+  readonly host: HostFeed;
+  readonly session: P2PSession;
+  readonly events: EventFeed;
+  readonly errors = new Store<ErrorsView>({ entries: [], unseen: 0 });
+  readonly directory = new Store<DirectoryState>({ status: 'idle', ids: [] });
+  readonly personal: Store<PersonalSettings>;
+  /** Ticks once a second: uptimes and "last seen" re-render from it. */
+  readonly clock = new Store<number>(Date.now());
+
+  private readonly errorFeed = new ErrorFeed();
+  private readonly poller: DirectoryPoller;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly unsubscribers: (() => void)[] = [];
+  /** Event names received since the engine's frame queues were last drained. */
+  private readonly namesToDrain = new Set<string>();
+  /** Auto-connect bookkeeping: when ids were first seen and last dialed; ids the user disconnected by hand. */
+  private readonly firstSeen = new Map<string, number>();
+  private readonly lastDial = new Map<string, number>();
+  private readonly excluded = new Set<string>();
+  private started = false;
+  /** The last id sent to setOwnPeerId and when: host state events arrive before the LAN reflects it. */
+  private lastAdvertised: { id: string; at: number } | null = null;
+
+  constructor(
+    readonly bridge: Bridge,
+    private readonly env: DashboardEnvironment,
+  ) {
+    this.personal = new Store(env.localStorage ? loadPersonal(env.localStorage) : { ...DEFAULT_PERSONAL });
+    this.host = new HostFeed(bridge, (source, message) => this.recordError(source, message));
+    this.session = new P2PSession(createBridgeDefaultBrokerSource(bridge.api));
+    this.events = new EventFeed(env.requestFrame);
+    this.poller = new DirectoryPoller({ onChange: (state) => this.onDirectory(state) });
+    this.wireEngine();
+  }
+
+  /** Starts everything; called once (module level, outside React's double effects). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.host.start();
+    let lastIce: readonly IceServer[] | null = null;
+    this.unsubscribers.push(
+      this.host.view.subscribe(() => {
+        const state = this.host.state;
+        if (!state) return;
+        if (state.settings.iceServers !== lastIce) {
+          lastIce = state.settings.iceServers;
+          this.session.applyIceServers(state.settings.iceServers);
+        }
+        this.maybeAdvertise();
+        this.runAutoConnect();
+      }),
+    );
+    // First launch: straight onto the LAN's default broker, nothing to type.
+    this.session.useDefaultBroker(loadSessionId(this.env.sessionStorage));
+    this.timers.push(
+      setInterval(() => this.tick(), 1_000),
+      // The engine also feeds GDevelop-style frame queues nobody reads here: drain them.
+      setInterval(() => this.drainFrameQueues(), 250),
+    );
+  }
+
+  stop(): void {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    this.poller.stop();
+    this.host.stop();
+    this.events.dispose();
+    this.session.engine.destroy();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Derived values
+  // ---------------------------------------------------------------------------
+
+  get canControl(): boolean {
+    return this.host.state?.canControl ?? false;
+  }
+
+  /** The host's settings when we control it; this browser's own otherwise. */
+  displayName(): string {
+    const state = this.host.state;
+    if (state?.canControl) return state.settings.displayName;
+    return this.personal.get().displayName ?? DEFAULT_PLAYER_NAME;
+  }
+
+  autoConnect(): boolean {
+    const state = this.host.state;
+    if (state?.canControl) return state.settings.autoConnect;
+    return this.personal.get().autoConnect;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Actions
+  // ---------------------------------------------------------------------------
+
+  connectTo(peerId: string): void {
+    this.excluded.delete(peerId);
+    this.session.engine.connect(peerId);
+    this.session.refreshPeers(false);
+  }
+
+  disconnectPeer(peerId: string): void {
+    // Auto-connect must not undo what the user just did.
+    this.excluded.add(peerId);
+    this.session.engine.disconnectFromPeer(peerId);
+    this.session.refreshPeers(false);
+  }
+
+  disconnectAllPeers(): void {
+    for (const peer of this.session.peers.get()) this.excluded.add(peer.peerId);
+    this.session.engine.disconnectFromAllPeers();
+    this.session.refreshPeers(false);
+  }
+
+  /** Sends an event; returns false (the reason is in the error log) when the engine refused it. */
+  sendEvent(target: string | null, name: string, payload: EventPayload): boolean {
+    const engine = this.session.engine;
+    const before = engine.getStats().errorsRecorded;
+    if (payload.mode === 'text') {
+      if (target) engine.triggerEventOnPeer(target, name, payload.data);
+      else engine.triggerEvent(name, payload.data);
+    } else if (target) engine.triggerVariableEventOnPeer(target, name, payload.value);
+    else engine.triggerVariableEvent(name, payload.value);
+    if (engine.getStats().errorsRecorded !== before) return false;
+    this.events.onSent(target ?? '', name, payload.mode === 'text' ? payload.data : JSON.stringify(payload.value));
+    return true;
+  }
+
+  /** Registers again under `id` (kept for this tab's session). */
+  useCustomId(id: string): void {
+    saveSessionId(this.env.sessionStorage, id);
+    this.session.reconnectAs(id);
+  }
+
+  useDefaultBroker(): void {
+    this.session.useDefaultBroker();
+  }
+
+  joinBroker(instance: LanInstance): void {
+    if (!instance.broker || !instance.address) return;
+    const { port, path, key } = instance.broker;
+    this.session.useBroker({ host: instance.address, port, path, key, secure: false });
+  }
+
+  disconnectBroker(): void {
+    this.session.disconnectBroker();
+  }
+
+  async setDisplayName(name: string): Promise<boolean> {
+    if (this.canControl) return (await this.host.updateSettings({ displayName: name })) !== null;
+    return this.savePersonal({ ...this.personal.get(), displayName: name });
+  }
+
+  async setAutoConnect(on: boolean): Promise<void> {
+    if (on) this.excluded.clear();
+    if (this.canControl) await this.host.updateSettings({ autoConnect: on });
+    else this.savePersonal({ ...this.personal.get(), autoConnect: on });
+    this.runAutoConnect();
+  }
+
+  async updateHostSettings(patch: SettingsPatch): Promise<boolean> {
+    return (await this.host.updateSettings(patch)) !== null;
+  }
+
+  dismissWelcome(): void {
+    this.savePersonal({ ...this.personal.get(), welcomed: true });
+  }
+
+  markErrorsSeen(): void {
+    this.errorFeed.markSeen();
+    this.publishErrors();
+  }
+
+  clearErrors(): void {
+    this.errorFeed.clear();
+    this.publishErrors();
+  }
+
+  recordError(source: ErrorSource, message: string): void {
+    this.errorFeed.record(source, message, Date.now());
+    this.publishErrors();
+  }
+
+  /** peer id -> display name, from the LAN's advertised ids. */
+  nameOf(peerId: string): string | null {
+    for (const instance of this.host.state?.lan.instances ?? []) if (instance.peerId === peerId) return instance.name;
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Internals
+  // ---------------------------------------------------------------------------
+
+  private wireEngine(): void {
+    const engine = this.session.engine;
+    engine.on('ready', ({ broker }) => {
+      this.startDirectory(broker);
+      this.maybeAdvertise();
+    });
+    engine.on('brokerDisconnected', () => this.poller.stop());
+    engine.on('peerConnected', () => {
+      this.session.refreshPeers(false);
+      this.poller.refresh();
+    });
+    engine.on('peerDisconnected', () => {
+      this.session.refreshPeers(false);
+      this.poller.refresh();
+    });
+    engine.on('event', ({ name, data, sender }) => {
+      this.namesToDrain.add(name);
+      this.events.onReceived(sender, name, data);
+    });
+    engine.on('error', ({ message }) => this.recordError('p2p', message));
+  }
+
+  private startDirectory(broker: BrokerEndpoint): void {
+    this.poller.start(broker);
+  }
+
+  private onDirectory(state: DirectoryState): void {
+    this.directory.set(state);
+    const now = Date.now();
+    for (const id of state.ids) if (!this.firstSeen.has(id)) this.firstSeen.set(id, now);
+    this.maybeAdvertise();
+    this.runAutoConnect();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    this.clock.set(now);
+    this.session.refreshPeers(true, now);
+    this.events.sampleRate();
+    this.runAutoConnect();
+  }
+
+  private drainFrameQueues(): void {
+    const engine = this.session.engine;
+    for (const name of this.namesToDrain) engine.getAllEventData(name);
+    this.namesToDrain.clear();
+    engine.endFrame();
+  }
+
+  /** Advertises our id in this instance's mDNS record when we control the host and the slot is free or stale. */
+  private maybeAdvertise(): void {
+    const state = this.host.state;
+    const link = this.session.link.get();
+    if (!state?.canControl || link.state !== 'connected') return;
+    const self = state.lan.instances.find((i) => i.self);
+    const directory = this.directory.get();
+    const brokerIds = directory.status === 'listed' ? directory.ids : null;
+    if (!shouldAdvertise({ myId: link.id, advertised: self?.peerId ?? null, brokerIds })) return;
+    const now = Date.now();
+    if (this.lastAdvertised?.id === link.id && now - this.lastAdvertised.at < ADVERTISE_RETRY_MS) return;
+    this.lastAdvertised = { id: link.id, at: now };
+    void this.host.setOwnPeerId(link.id);
+  }
+
+  private runAutoConnect(): void {
+    const link = this.session.link.get();
+    if (!this.autoConnect() || link.state !== 'connected') return;
+    const directory = this.directory.get();
+    // The broker's listing says who is reachable right now; without one, the ids the LAN advertises.
+    const candidates =
+      directory.status === 'listed'
+        ? directory.ids
+        : // Not `!i.self`: this host may advertise another page's id (the owner's window, for a browser player).
+          (this.host.state?.lan.instances ?? []).flatMap((i) => (i.peerId ? [i.peerId] : []));
+    const now = Date.now();
+    for (const id of candidates) if (!this.firstSeen.has(id)) this.firstSeen.set(id, now);
+    const busy = new Set(this.session.engine.getPeerStats().map((p) => p.peerId));
+    const dials = planDials({
+      self: link.id,
+      candidates,
+      busy,
+      excluded: this.excluded,
+      firstSeen: this.firstSeen,
+      lastAttempt: this.lastDial,
+      now,
+      fallbackAfterMs: MESH_FALLBACK_MS,
+      retryAfterMs: MESH_RETRY_MS,
+      maxDials: MESH_MAX_DIALS,
+    });
+    for (const id of dials) {
+      this.lastDial.set(id, now);
+      this.session.engine.connect(id);
+    }
+    if (dials.length > 0) this.session.refreshPeers(false);
+    // Bounded bookkeeping: forget ids that left long ago.
+    if (this.firstSeen.size > 2_000) this.firstSeen.clear();
+    if (this.lastDial.size > 2_000) this.lastDial.clear();
+  }
+
+  private savePersonal(next: PersonalSettings): boolean {
+    this.personal.set(next);
+    const saved = savePersonal(this.env.localStorage, next);
+    if (!saved) this.recordError('dashboard', 'This browser refused to store your settings; they apply until the page closes');
+    return saved;
+  }
+
+  private publishErrors(): void {
+    this.errors.set({ entries: this.errorFeed.list(), unseen: this.errorFeed.unseen() });
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The host's state as the dashboard sees it: the last `HostState` pushed
+ * over the bridge (IPC in Electron, WebSocket in a browser) and whether the
+ * bridge is up. Host-side problems (broker, discovery) become error entries
+ * once per change.
+ */
+import type { BrokerState, HostState, Settings, SettingsPatch } from '../../../src-preload/contract';
+import type { Bridge } from '../../bridge';
+import type { ErrorSource } from './error-feed';
+import { Store } from './store';
+
+export interface HostView {
+  /** The bridge to the host is up. */
+  connected: boolean;
+  state: HostState | null;
+  /** Local epoch ms when `state` arrived (uptimes tick from there). */
+  receivedAt: number;
+}
+
+type ReportError = (source: ErrorSource, message: string) => void;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class HostFeed {
+  readonly view = new Store<HostView>({ connected: false, state: null, receivedAt: 0 });
+  private readonly unsubscribers: (() => void)[] = [];
+  private lastBrokerError: string | null = null;
+  private lastLanError: string | null = null;
+
+  constructor(
+    private readonly bridge: Bridge,
+    private readonly reportError: ReportError,
+  ) {}
+
+  start(): void {
+    this.unsubscribers.push(
+      this.bridge.api.onHostState((state) => this.accept(state)),
+      this.bridge.onConnectionChange((connected) => {
+        this.view.update((v) => ({ ...v, connected }));
+        if (connected) void this.refresh();
+        else this.reportError('host', 'Lost the connection to the LAN Party host; reconnecting…');
+      }),
+    );
+    void this.refresh();
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.accept(await this.bridge.api.getHostState());
+    } catch (error) {
+      this.reportError('host', `Could not read the host's state: ${messageOf(error)}`);
+    }
+  }
+
+  get state(): HostState | null {
+    return this.view.get().state;
+  }
+
+  async startBroker(): Promise<void> {
+    await this.control('start the broker', () => this.bridge.api.startBroker().then((broker) => this.patchBroker(broker)));
+  }
+
+  async stopBroker(): Promise<void> {
+    await this.control('stop the broker', () => this.bridge.api.stopBroker().then((broker) => this.patchBroker(broker)));
+  }
+
+  /** Returns the saved settings, or null when the host refused (the reason is in the error log). */
+  async updateSettings(patch: SettingsPatch): Promise<Settings | null> {
+    let saved: Settings | null = null;
+    await this.control('save the settings', async () => {
+      saved = await this.bridge.api.updateSettings(patch);
+      const settings = saved;
+      this.view.update((v) => (v.state ? { ...v, state: { ...v.state, settings, displayName: settings.displayName } } : v));
+    });
+    return saved;
+  }
+
+  async setOwnPeerId(peerId: string | null): Promise<void> {
+    await this.control('advertise your peer id on the LAN', () => this.bridge.api.setOwnPeerId({ peerId }));
+  }
+
+  private async control(what: string, action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.reportError('host', `Could not ${what}: ${messageOf(error)}`);
+    }
+  }
+
+  private patchBroker(broker: BrokerState): void {
+    this.view.update((v) => (v.state ? { ...v, state: { ...v.state, broker }, receivedAt: Date.now() } : v));
+  }
+
+  private accept(state: HostState): void {
+    if (state.broker.lastError && state.broker.lastError !== this.lastBrokerError) {
+      this.reportError('broker', state.broker.lastError);
+    }
+    if (state.lan.lastError && state.lan.lastError !== this.lastLanError) {
+      this.reportError('discovery', state.lan.lastError);
+    }
+    this.lastBrokerError = state.broker.lastError;
+    this.lastLanError = state.lan.lastError;
+    this.view.update((v) => ({ ...v, connected: true, state, receivedAt: Date.now() }));
+  }
+}

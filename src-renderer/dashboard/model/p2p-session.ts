@@ -1,0 +1,105 @@
+/**
+ * The dashboard's P2P engine and what the UI shows about it: the broker link
+ * (state, id, which broker), the peers with their stats and last minute of
+ * RTT, sampled once a second. The UI uses the engine's listener API only.
+ */
+import type { BrokerEndpoint, IceServer } from '../../../src-preload/contract';
+import { createP2PEngine, type P2PEngine, type PeerStats } from '../../p2p';
+import type { DefaultBrokerSource } from '../../p2p/types';
+import { RttHistory, type RttSeries } from './rtt-history';
+import { Store } from './store';
+
+/**
+ * - `connecting`: registering on a broker (or waiting for the LAN to have one);
+ * - `connected`: registered, "Is P2P ready";
+ * - `offline`: not registered and not trying (the user disconnected).
+ */
+export type LinkState = 'connecting' | 'connected' | 'offline';
+
+export interface LinkView {
+  state: LinkState;
+  /** Our peer id; "" before the first registration. */
+  id: string;
+  /** The broker we are registered on (or registering on, when known). */
+  broker: BrokerEndpoint | null;
+  /** Following the LAN's default broker (moves with the election) rather than one chosen by hand. */
+  viaDefault: boolean;
+}
+
+export interface PeerRowStats extends PeerStats {
+  rtt: RttSeries;
+}
+
+export class P2PSession {
+  readonly engine: P2PEngine;
+  readonly link = new Store<LinkView>({ state: 'offline', id: '', broker: null, viaDefault: true });
+  readonly peers = new Store<PeerRowStats[]>([]);
+  private readonly rtt = new RttHistory();
+  private readonly appliedIce = new Set<string>();
+
+  constructor(defaultBroker: DefaultBrokerSource) {
+    this.engine = createP2PEngine({ defaultBroker });
+    this.engine.on('ready', ({ id, broker }) => {
+      this.link.update((l) => ({ ...l, state: 'connected', id, broker }));
+    });
+    this.engine.on('brokerDisconnected', () => {
+      // Following the default broker, the engine re-registers by itself (same id) when the election moves.
+      this.link.update((l) => ({ ...l, state: l.viaDefault && l.state !== 'offline' ? 'connecting' : 'offline' }));
+    });
+  }
+
+  /** Registers on the LAN's default broker, under `customId` when given. */
+  useDefaultBroker(customId: string | null = null): void {
+    this.engine.disconnectFromBroker();
+    if (customId) this.engine.overrideId(customId);
+    this.link.update((l) => ({ ...l, state: 'connecting', broker: null, viaDefault: true }));
+    this.engine.useDefaultBroker();
+  }
+
+  /** Registers on one broker chosen by hand (the LAN panel's "Join"), keeping our id. */
+  useBroker(endpoint: BrokerEndpoint, customId: string | null = null): void {
+    this.engine.disconnectFromBroker();
+    if (customId) this.engine.overrideId(customId);
+    this.link.update((l) => ({ ...l, state: 'connecting', broker: endpoint, viaDefault: false }));
+    this.engine.useBroker(endpoint.host, endpoint.port, endpoint.path, endpoint.key, endpoint.secure);
+  }
+
+  /** Re-registers on the same kind of broker under a new id. */
+  reconnectAs(id: string): void {
+    const { viaDefault, broker } = this.link.get();
+    if (!viaDefault && broker) this.useBroker(broker, id);
+    else this.useDefaultBroker(id);
+  }
+
+  disconnectBroker(): void {
+    this.link.update((l) => ({ ...l, state: 'offline' }));
+    this.engine.disconnectFromBroker();
+  }
+
+  /**
+   * ICE servers from the host's settings. The engine can only append, so a
+   * server removed from the settings stays in use until the page reloads.
+   */
+  applyIceServers(servers: readonly IceServer[]): void {
+    for (const server of servers) {
+      const key = JSON.stringify(server);
+      if (this.appliedIce.has(key)) continue;
+      this.appliedIce.add(key);
+      this.engine.addIceServer(server.urls, server.username, server.credential);
+    }
+  }
+
+  appliedIceServerCount(): number {
+    return this.appliedIce.size;
+  }
+
+  /** Reads the engine's per-peer stats; `sample` adds an RTT point (once a second). */
+  refreshPeers(sample: boolean, now = Date.now()): void {
+    const stats = this.engine.getPeerStats();
+    if (sample) {
+      for (const s of stats) this.rtt.record(s.peerId, now, s.state === 'open' ? s.rttMs : null);
+      this.rtt.retain(new Set(stats.map((s) => s.peerId)));
+    }
+    this.peers.set(stats.map((s) => ({ ...s, rtt: this.rtt.get(s.peerId) })));
+  }
+}

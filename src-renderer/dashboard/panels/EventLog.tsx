@@ -1,0 +1,199 @@
+import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
+import { useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { EmptyState } from '../components/EmptyState';
+import { useModel, useStore } from '../model-context';
+import { matchesFilter, type LoggedEvent } from '../model/event-ring';
+import { formatClock, formatCount } from '../model/format';
+
+/** Fixed row height: the virtualizer computes positions instead of measuring thousands of rows. */
+const ROW_HEIGHT = 26;
+/** Characters of data rendered per row (a message can be 1 MB; the row shows its start). */
+const DATA_PREVIEW = 240;
+
+/**
+ * The received/sent events, live. Only the visible rows exist in the DOM
+ * (virtualized), the model publishes at most once per animation frame, and
+ * the history is bounded; the list follows the newest event until the user
+ * scrolls up, and then stays put while older entries are evicted (the
+ * virtualizer's end anchoring, keyed by sequence number).
+ *
+ * Rows have one fixed height, so positions are computed, never measured.
+ */
+export function EventLog() {
+  const model = useModel();
+  const view = useStore(model.events.view);
+  const host = useStore(model.host.view);
+  const id = useId();
+  const [filter, setFilter] = useState('');
+  const [follow, setFollow] = useState(true);
+  const scroller = useRef<HTMLDivElement>(null);
+  const needle = filter.trim().toLowerCase();
+  const ring = model.events.ring;
+
+  // Sender names from the LAN list (peer id -> instance name), rebuilt only when the LAN changes.
+  const names = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const instance of host.state?.lan.instances ?? []) if (instance.peerId) map.set(instance.peerId, instance.name);
+    return map;
+  }, [host.state?.lan.instances]);
+
+  // With a filter, the matching sequence numbers; without one, the whole window (no work per event).
+  const filtered = useMemo(() => {
+    if (needle === '') return null;
+    const out: number[] = [];
+    const nameOf = (peer: string): string | null => names.get(peer) ?? null;
+    for (let seq = view.firstSeq; seq < view.nextSeq; seq += 1) {
+      const entry = ring.at(seq);
+      if (entry && matchesFilter(entry, needle, nameOf)) out.push(seq);
+    }
+    return out;
+  }, [needle, view.firstSeq, view.nextSeq, ring, names]);
+
+  const count = filtered ? filtered.length : view.nextSeq - view.firstSeq;
+  const seqAt = (index: number): number => (filtered ? (filtered[index] ?? -1) : view.firstSeq + index);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render on purpose; nothing here is memoized by the compiler
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    // Keys are sequence numbers: when the oldest entries are evicted, the rows the user reads keep their identity.
+    getItemKey: seqAt,
+    overscan: 12,
+    // Scrolled up: hold the rows being read in place while older ones are evicted above them.
+    anchorTo: follow ? 'start' : 'end',
+    // Following: render the newest rows now. The virtualizer's own range trails the scroll event by a
+    // frame, and at 5,000 events/s a frame's worth of rows is taller than the whole view.
+    rangeExtractor: (range) => {
+      if (!follow) return defaultRangeExtractor(range);
+      const visible = range.endIndex - range.startIndex + 1;
+      const start = Math.max(0, range.count - visible - range.overscan);
+      return Array.from({ length: range.count - start }, (_, i) => start + i);
+    },
+  });
+
+  useLayoutEffect(() => {
+    // Following: the newest row at the bottom, before this frame is painted.
+    const el = scroller.current;
+    if (follow && el) el.scrollTop = el.scrollHeight;
+  }, [follow, count, view.nextSeq]);
+
+  const onScroll = (): void => {
+    const el = scroller.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT;
+    if (atBottom !== follow) setFollow(atBottom);
+  };
+
+  const kept = view.nextSeq - view.firstSeq;
+  return (
+    <div className="event-log">
+      <div className="log-toolbar">
+        <label htmlFor={`${id}-filter`} className="visually-hidden">
+          Filter events by name or sender
+        </label>
+        <input
+          id={`${id}-filter`}
+          className="input log-filter"
+          type="search"
+          value={filter}
+          placeholder="Filter by event name or sender"
+          spellCheck={false}
+          data-testid="event-filter"
+          onChange={(e) => setFilter(e.target.value)}
+        />
+        <button
+          type="button"
+          className={`btn btn-small${view.paused ? ' btn-primary' : ''}`}
+          aria-pressed={view.paused}
+          onClick={() => model.events.setPaused(!view.paused)}
+          data-testid="event-pause"
+        >
+          {view.paused ? 'Resume' : 'Pause'}
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => model.events.clear()} disabled={kept === 0} data-testid="event-clear">
+          Clear
+        </button>
+        <span className="log-stats num" aria-live="off">
+          <span data-testid="event-received">{formatCount(view.received)}</span> received · {formatCount(view.rate)}/s ·{' '}
+          {filtered ? `${formatCount(filtered.length)} of ${formatCount(kept)} shown` : `${formatCount(kept)} kept`}
+        </span>
+      </div>
+      {/* Same line, same height, paused or not: pausing never moves the list. */}
+      <p className={`log-status small${view.paused ? ' log-status-paused' : ''}`} role="status" data-testid="event-paused">
+        {view.paused
+          ? `Paused: new events are not recorded (${formatCount(view.skipped)} skipped). Resume to record again.`
+          : 'Recording. Scroll up to stop following; the newest events are kept, up to ' + formatCount(model.events.ring.capacity) + '.'}
+      </p>
+      <div className="log-head" aria-hidden="true">
+        <span>Time</span>
+        <span />
+        <span>Peer</span>
+        <span>Event</span>
+        <span>Data</span>
+      </div>
+      <div
+        ref={scroller}
+        className="log-scroller"
+        onScroll={onScroll}
+        tabIndex={0}
+        role={count === 0 ? undefined : 'list'}
+        aria-label={`Events, ${formatCount(count)} shown`}
+        data-testid="event-log"
+      >
+        {count === 0 ? (
+          <EmptyState title={filtered ? 'No event matches the filter' : 'No events yet'} testId="event-log-empty">
+            {filtered ? 'Clear the filter to see every event.' : 'Events you send and receive appear here as they happen.'}
+          </EmptyState>
+        ) : (
+          <div className="log-canvas" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => (
+              <EventRow key={item.key} entry={ring.at(seqAt(item.index))} top={item.start} names={names} />
+            ))}
+          </div>
+        )}
+      </div>
+      {!follow && count > 0 && (
+        <button
+          type="button"
+          className="btn btn-small jump-latest"
+          onClick={() => {
+            setFollow(true);
+            const el = scroller.current;
+            if (el) el.scrollTop = el.scrollHeight;
+          }}
+        >
+          Jump to latest ↓
+        </button>
+      )}
+    </div>
+  );
+}
+
+function EventRow({ entry, top, names }: { entry: LoggedEvent | undefined; top: number; names: ReadonlyMap<string, string> }) {
+  if (!entry) {
+    return <div className="log-row log-row-gone" role="listitem" style={{ transform: `translateY(${top}px)` }} />;
+  }
+  const peerName = entry.peer ? (names.get(entry.peer) ?? null) : null;
+  const peer = entry.direction === 'out' && entry.peer === '' ? 'all peers' : entry.peer;
+  const preview = entry.data.length > DATA_PREVIEW ? `${entry.data.slice(0, DATA_PREVIEW)}…` : entry.data;
+  return (
+    <div className={`log-row log-${entry.direction}`} role="listitem" data-testid="event-row" style={{ transform: `translateY(${top}px)` }}>
+      <span className="log-time num">{formatClock(entry.at)}</span>
+      <span className="log-dir" title={entry.direction === 'in' ? 'received' : 'sent'}>
+        {entry.direction === 'in' ? '←' : '→'}
+        <span className="visually-hidden">{entry.direction === 'in' ? 'received from' : 'sent to'}</span>
+      </span>
+      <span className="log-peer" data-testid="event-sender" title={peerName ? `${peerName} (${peer})` : peer}>
+        {peerName && <span className="log-peer-name">{peerName} </span>}
+        {peer}
+      </span>
+      <span className="log-name" data-testid="event-name-cell" title={entry.name}>
+        {entry.name}
+      </span>
+      <span className="log-data" data-testid="event-data-cell" title={entry.data.slice(0, 2_000)}>
+        {preview}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import { useId, useState } from 'react';
+import { CopyButton } from '../components/CopyButton';
+import { FieldMessage } from '../components/FieldMessage';
+import { Panel } from '../components/Panel';
+import { StatusPill } from '../components/StatusPill';
+import { useModel, useStore } from '../model-context';
+import { describeEndpoint } from '../model/format';
+import { validatePeerId } from '../model/validation';
+import { DisplayNameForm } from './DisplayNameForm';
+import { linkStatus } from './link-status';
+
+/** Who you are: peer id, display name, the broker link, and a custom id. */
+export function IdentityPanel() {
+  const model = useModel();
+  const link = useStore(model.session.link);
+  const host = useStore(model.host.view);
+  const personal = useStore(model.personal);
+  const status = linkStatus(link, host.state?.lan.defaultBroker != null);
+
+  return (
+    <Panel id="identity" title="You" summary={<StatusPill tone={status.tone} testId="link-state">{status.text}</StatusPill>}>
+      <dl className="facts">
+        <div className="fact">
+          <dt>Peer id</dt>
+          <dd className="fact-value">
+            <code data-testid="own-peer-id" className="mono-strong">
+              {link.id}
+            </code>
+            {link.id === '' && <span className="muted">assigned when connected</span>}
+            <CopyButton text={link.id} label="peer id" compact />
+          </dd>
+        </div>
+        <div className="fact">
+          <dt>Broker</dt>
+          <dd className="fact-value fact-wrap" data-testid="link-broker">
+            {link.broker ? describeEndpoint(link.broker) : <span className="muted">none yet</span>}
+            <span className="tag">{link.viaDefault ? 'LAN default' : 'chosen by hand'}</span>
+          </dd>
+        </div>
+      </dl>
+      <div className="button-row">
+        {link.state === 'offline' ? (
+          <button type="button" className="btn" onClick={() => model.useDefaultBroker()} data-testid="broker-reconnect">
+            Connect to the LAN default
+          </button>
+        ) : (
+          <button type="button" className="btn" onClick={() => model.disconnectBroker()} data-testid="broker-disconnect">
+            Disconnect from broker
+          </button>
+        )}
+        {!link.viaDefault && link.state !== 'offline' && (
+          <button type="button" className="btn btn-ghost" onClick={() => model.useDefaultBroker()}>
+            Back to the LAN default
+          </button>
+        )}
+      </div>
+      <div className="identity-forms">
+        {/* While the welcome card asks for the name, one field is enough. */}
+        {personal.welcomed && <DisplayNameForm current={model.displayName()} testId="display-name" />}
+        <CustomIdForm current={link.id} />
+      </div>
+    </Panel>
+  );
+}
+
+/** Re-registers under an id of your choice; the contract's id rule says why one is refused. */
+function CustomIdForm({ current }: { current: string }) {
+  const model = useModel();
+  const id = useId();
+  const [draft, setDraft] = useState('');
+  const [touched, setTouched] = useState(false);
+  const validation = validatePeerId(draft);
+  const showError = touched && draft !== '' && !validation.ok;
+
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setTouched(true);
+        if (!validation.ok || validation.value === current) return;
+        model.useCustomId(validation.value);
+        setDraft('');
+        setTouched(false);
+      }}
+    >
+      <label htmlFor={`${id}-custom`} className="field-label">
+        Use a custom id
+      </label>
+      <div className="inline-row">
+        <input
+          id={`${id}-custom`}
+          className="input mono"
+          value={draft}
+          placeholder="e.g. player-2"
+          maxLength={80}
+          spellCheck={false}
+          autoComplete="off"
+          aria-invalid={showError}
+          aria-describedby={`${id}-custom-msg`}
+          data-testid="custom-id-input"
+          onChange={(event) => {
+            setDraft(event.target.value);
+            setTouched(true);
+          }}
+        />
+        <button type="submit" className="btn" disabled={!validation.ok || validation.value === current} data-testid="custom-id-apply">
+          Reconnect as
+        </button>
+      </div>
+      <FieldMessage
+        id={`${id}-custom-msg`}
+        testId="custom-id-error"
+        error={showError && !validation.ok ? validation.error : null}
+        hint="Re-registers under this id for this tab; open connections stay up"
+      />
+    </form>
+  );
+}

@@ -1,0 +1,179 @@
+import { useMemo } from 'react';
+import type { LanInstance, LanState } from '../../../src-preload/contract';
+import { EmptyState } from '../components/EmptyState';
+import { Panel } from '../components/Panel';
+import { StatusPill } from '../components/StatusPill';
+import { useNow } from '../components/use-now';
+import { useModel, useStore } from '../model-context';
+import type { LinkView } from '../model/p2p-session';
+import { formatAgo, hostClockOffset, hostPort } from '../model/format';
+import { listPlayers, type PlayerRow } from '../model/players';
+
+/** The LAN: LAN Party instances found over mDNS, and the players registered on our broker. */
+export function LanPanel() {
+  const model = useModel();
+  const host = useStore(model.host.view);
+  const link = useStore(model.session.link);
+  const directory = useStore(model.directory);
+  const peers = useStore(model.session.peers);
+  const lan = host.state?.lan ?? null;
+
+  const players = useMemo(
+    () =>
+      listPlayers({
+        myId: link.id,
+        instances: lan?.instances ?? [],
+        brokerIds: directory.ids,
+        connections: new Map(peers.map((p) => [p.peerId, p.state])),
+      }),
+    [link.id, lan, directory.ids, peers],
+  );
+
+  const others = lan ? lan.instances.filter((i) => !i.self).length : 0;
+  return (
+    <Panel id="lan" title="LAN" summary={lan ? <DiscoveryPill lan={lan} /> : null}>
+      <h3 className="subheading">
+        Machines <span className="count">{lan ? lan.instances.length : 0}</span>
+      </h3>
+      {lan && host.state ? (
+        <InstanceList lan={lan} link={link} clockOffset={hostClockOffset(host.state.broker, host.receivedAt)} />
+      ) : (
+        <p className="muted">Reaching the host…</p>
+      )}
+      {lan && others === 0 && <LookingForPlayers lan={lan} />}
+
+      <h3 className="subheading">
+        Players on your broker <span className="count">{players.filter((p) => p.onBroker).length}</span>
+      </h3>
+      <PlayerList players={players} link={link} unlisted={directory.status === 'unlisted' ? directory.reason : null} />
+    </Panel>
+  );
+}
+
+function DiscoveryPill({ lan }: { lan: LanState }) {
+  const tone = lan.discovery === 'running' ? 'ok' : lan.discovery === 'starting' ? 'busy' : lan.discovery === 'error' ? 'danger' : 'neutral';
+  const text = { running: 'Discovering', starting: 'Starting…', error: 'Discovery failed', off: 'Discovery off' }[lan.discovery];
+  return (
+    <StatusPill tone={tone} testId="discovery-state" title={lan.lastError ?? undefined}>
+      {text}
+    </StatusPill>
+  );
+}
+
+function LookingForPlayers({ lan }: { lan: LanState }) {
+  if (lan.discovery === 'off') {
+    return (
+      <EmptyState title="LAN discovery is off on this host" testId="lan-empty">
+        Other machines won’t be found automatically. Players who open this host’s page, or use the same broker, still appear below.
+      </EmptyState>
+    );
+  }
+  return (
+    <EmptyState title="Looking for players on this LAN…" busy testId="lan-empty">
+      Start LAN Party on another machine of this network; it shows up here within seconds, no address to type.
+    </EmptyState>
+  );
+}
+
+function InstanceList({ lan, link, clockOffset }: { lan: LanState; link: LinkView; clockOffset: number }) {
+  return (
+    <ul className="instance-list" aria-label="LAN Party instances">
+      {lan.instances.map((instance) => (
+        <InstanceRow
+          key={instance.instanceId}
+          instance={instance}
+          isDefault={lan.defaultBroker?.instanceId === instance.instanceId}
+          link={link}
+          clockOffset={clockOffset}
+        />
+      ))}
+    </ul>
+  );
+}
+
+function InstanceRow({ instance, isDefault, link, clockOffset }: { instance: LanInstance; isDefault: boolean; link: LinkView; clockOffset: number }) {
+  const model = useModel();
+  const now = useNow();
+  const peers = useStore(model.session.peers);
+  const broker = instance.broker;
+  const onThisBroker =
+    link.broker !== null && broker !== null && link.broker.host === instance.address && link.broker.port === broker.port && link.state !== 'offline';
+  const peerId = instance.peerId;
+  const connected = peerId !== null && peers.some((p) => p.peerId === peerId);
+  const canDial = peerId !== null && peerId !== link.id && !connected && link.state === 'connected';
+
+  return (
+    <li className="instance" data-testid="lan-instance" data-instance-id={instance.instanceId}>
+      <div className="instance-main">
+        <span className="instance-name">{instance.name}</span>
+        {instance.self && <span className="tag tag-accent">this machine</span>}
+        {isDefault && (
+          <span className="tag tag-ok" data-testid="default-broker">
+            default broker
+          </span>
+        )}
+      </div>
+      <div className="instance-meta">
+        <span>{instance.address ? hostPort(instance.address, instance.httpPort) : 'no reachable address'}</span>
+        <span>{broker ? `broker :${broker.port}` : 'no broker'}</span>
+        <span title="Peer id advertised by this instance">{peerId ? <code>{peerId}</code> : 'no peer yet'}</span>
+        {/* lastSeen is the host's clock: compare it with the host's "now", not this page's. */}
+        <span>{instance.self ? 'now' : `seen ${formatAgo(now - clockOffset - instance.lastSeen)}`}</span>
+      </div>
+      <div className="instance-actions">
+        {broker && instance.address && !onThisBroker && (
+          <button type="button" className="btn btn-small" onClick={() => model.joinBroker(instance)} aria-label={`Join the broker of ${instance.name}`}>
+            Join broker
+          </button>
+        )}
+        {canDial && (
+          <button type="button" className="btn btn-small btn-primary" onClick={() => model.connectTo(peerId)} aria-label={`Connect to ${instance.name}`}>
+            Connect
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function PlayerList({ players, link, unlisted }: { players: PlayerRow[]; link: LinkView; unlisted: string | null }) {
+  const model = useModel();
+  if (link.state !== 'connected') {
+    return <EmptyState title="Not on a broker yet">Players appear once you are connected to a broker.</EmptyState>;
+  }
+  if (players.length === 0) {
+    return (
+      <EmptyState title={unlisted ? 'This broker does not list its players' : 'Nobody else on this broker yet'} testId="players-empty">
+        {unlisted
+          ? `(${unlisted}.) Connect to a player by id in the Peers panel.`
+          : 'Open LAN Party on another machine, or this page in a second tab to test a game against two peers.'}
+      </EmptyState>
+    );
+  }
+  return (
+    <ul className="player-list" aria-label="Players">
+      {players.map((player) => (
+        <li key={player.peerId} className="player" data-testid="player" data-peer-id={player.peerId}>
+          <span className="player-who">
+            {player.name && <span className="player-name">{player.name}</span>}
+            <code className="player-id">{player.peerId}</code>
+            {player.sameMachine && <span className="tag">this machine</span>}
+          </span>
+          {player.connection ? (
+            <StatusPill tone={player.connection === 'open' ? 'ok' : 'busy'}>{player.connection === 'open' ? 'Connected' : 'Connecting…'}</StatusPill>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => model.connectTo(player.peerId)}
+              aria-label={`Connect to ${player.peerId}`}
+              data-testid="player-connect"
+            >
+              Connect
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,237 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { IceServer, Settings } from '../../../src-preload/contract';
+import { FieldMessage } from '../components/FieldMessage';
+import { Switch } from '../components/Switch';
+import { useModel, useStore } from '../model-context';
+import { parseInterfaceList, validateBrokerKey, validateBrokerPath, validateIceServer, validatePort } from '../model/validation';
+import { DisplayNameForm } from './DisplayNameForm';
+
+interface Props {
+  open: boolean;
+  onClose(): void;
+}
+
+/**
+ * Settings, persisted by the host (`updateSettings`) when this page controls
+ * it; a browser player's own name and auto-connect live in this browser.
+ * A native modal dialog: focus is trapped, Escape closes it.
+ */
+export function SettingsDialog({ open, onClose }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const model = useModel();
+  const host = useStore(model.host.view);
+  useStore(model.personal);
+  const settings = host.state?.settings ?? null;
+  const canControl = host.state?.canControl ?? false;
+
+  useEffect(() => {
+    const el = dialog.current;
+    if (!el) return;
+    if (open && !el.open) el.showModal();
+    if (!open && el.open) el.close();
+  }, [open]);
+
+  return (
+    <dialog ref={dialog} className="settings-dialog" aria-labelledby="settings-title" onClose={onClose} data-testid="settings-dialog">
+      <header className="dialog-header">
+        <h2 id="settings-title">Settings</h2>
+        <button type="button" className="btn btn-ghost" onClick={onClose} aria-label="Close settings">
+          Close
+        </button>
+      </header>
+      {open && (
+        <div className="dialog-body">
+          <Section title="You" note={canControl ? 'Saved on this host' : 'Saved in this browser'}>
+            <DisplayNameForm current={model.displayName()} testId="settings-name" />
+            <Switch checked={model.autoConnect()} onChange={(on) => void model.setAutoConnect(on)} label="Auto-connect to everyone on the LAN" testId="settings-auto-connect" />
+          </Section>
+          {settings && canControl ? (
+            <>
+              <BrokerSettings settings={settings} />
+              <IceServerSettings servers={settings.iceServers} />
+              <InterfaceSettings interfaces={settings.interfaces} />
+            </>
+          ) : (
+            <p className="muted">The broker, ICE servers and network interfaces are set on the host machine (or with its control token).</p>
+          )}
+        </div>
+      )}
+    </dialog>
+  );
+}
+
+function Section({ title, note, children }: { title: string; note?: string; children: ReactNode }) {
+  return (
+    <section className="settings-section">
+      <h3 className="subheading">
+        {title} {note && <span className="muted small">{note}</span>}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+function useSaver(): [string | null, (action: () => Promise<boolean>) => Promise<void>] {
+  const [status, setStatus] = useState<string | null>(null);
+  const run = async (action: () => Promise<boolean>): Promise<void> => {
+    setStatus('Saving…');
+    setStatus((await action()) ? 'Saved' : 'Not saved: see the error log');
+  };
+  return [status, run];
+}
+
+function BrokerSettings({ settings }: { settings: Settings }) {
+  const model = useModel();
+  const id = useId();
+  const [port, setPort] = useState(String(settings.broker.port));
+  const [path, setPath] = useState(settings.broker.path);
+  const [key, setKey] = useState(settings.broker.key);
+  const [status, save] = useSaver();
+  const checks = { port: validatePort(port), path: validateBrokerPath(path), key: validateBrokerKey(key) };
+  const valid = checks.port.ok && checks.path.ok && checks.key.ok;
+
+  return (
+    <Section title="Broker on this host">
+      <form
+        className="settings-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!checks.port.ok || !checks.path.ok || !checks.key.ok) return;
+          const broker = { port: checks.port.value, path: checks.path.value, key: checks.key.value };
+          void save(() => model.updateHostSettings({ broker }));
+        }}
+      >
+        <div className="settings-grid">
+          <Field id={`${id}-port`} label="Port" error={checks.port.ok ? null : checks.port.error} hint="Applies at the next launch">
+            <input id={`${id}-port`} className="input num" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} aria-invalid={!checks.port.ok} aria-describedby={`${id}-port-msg`} />
+          </Field>
+          <Field id={`${id}-path`} label="Path" error={checks.path.ok ? null : checks.path.error} hint="Restarts the broker">
+            <input id={`${id}-path`} className="input mono" value={path} onChange={(e) => setPath(e.target.value)} aria-invalid={!checks.path.ok} aria-describedby={`${id}-path-msg`} />
+          </Field>
+          <Field id={`${id}-key`} label="Key" error={checks.key.ok ? null : checks.key.error} hint="Restarts the broker">
+            <input id={`${id}-key`} className="input mono" value={key} onChange={(e) => setKey(e.target.value)} aria-invalid={!checks.key.ok} aria-describedby={`${id}-key-msg`} />
+          </Field>
+        </div>
+        <SaveRow disabled={!valid} status={status} testId="broker-settings" />
+      </form>
+    </Section>
+  );
+}
+
+function IceServerSettings({ servers }: { servers: IceServer[] }) {
+  const model = useModel();
+  const id = useId();
+  const [list, setList] = useState<IceServer[]>(servers);
+  const [urls, setUrls] = useState('');
+  const [username, setUsername] = useState('');
+  const [credential, setCredential] = useState('');
+  const [status, save] = useSaver();
+  const candidate = validateIceServer(urls, username, credential);
+  const changed = JSON.stringify(list) !== JSON.stringify(servers);
+
+  return (
+    <Section title="ICE servers" note="STUN/TURN, for players beyond this LAN; none needed on a LAN">
+      {list.length === 0 ? (
+        <p className="muted small">No ICE servers: connections use the LAN addresses only (fastest on a LAN, no waiting on unreachable servers).</p>
+      ) : (
+        <ul className="ice-list">
+          {list.map((server, index) => (
+            <li key={`${server.urls}-${index}`}>
+              <code>{server.urls}</code>
+              {server.username && <span className="muted small">user {server.username}</span>}
+              <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setList(list.filter((_, i) => i !== index))} aria-label={`Remove ${server.urls}`}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        className="settings-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!candidate.ok || list.length >= 16) return;
+          setList([...list, candidate.value]);
+          setUrls('');
+          setUsername('');
+          setCredential('');
+        }}
+      >
+        <div className="settings-grid ice-grid">
+          <Field id={`${id}-urls`} label="URL" error={urls !== '' && !candidate.ok ? candidate.error : null} hint="stun:host:3478 or turn:host:3478">
+            <input id={`${id}-urls`} className="input mono" value={urls} onChange={(e) => setUrls(e.target.value)} aria-describedby={`${id}-urls-msg`} />
+          </Field>
+          <Field id={`${id}-user`} label="Username" error={null} hint="TURN only">
+            <input id={`${id}-user`} className="input" value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} aria-describedby={`${id}-user-msg`} />
+          </Field>
+          <Field id={`${id}-cred`} label="Credential" error={null} hint="TURN only">
+            <input id={`${id}-cred`} className="input" type="password" autoComplete="off" value={credential} onChange={(e) => setCredential(e.target.value)} aria-describedby={`${id}-cred-msg`} />
+          </Field>
+          <button type="submit" className="btn ice-add" disabled={!candidate.ok || list.length >= 16} data-testid="ice-add">
+            Add
+          </button>
+        </div>
+      </form>
+      <div className="save-row">
+        <button type="button" className="btn btn-primary" disabled={!changed} onClick={() => void save(() => model.updateHostSettings({ iceServers: list }))} data-testid="ice-save">
+          Save ICE servers
+        </button>
+        <span className="small muted" role="status" data-testid="ice-status">
+          {status ?? 'New servers apply to new connections; a removed one stays in use until the page reloads.'}
+        </span>
+      </div>
+    </Section>
+  );
+}
+
+function InterfaceSettings({ interfaces }: { interfaces: string[] }) {
+  const model = useModel();
+  const id = useId();
+  const [text, setText] = useState(interfaces.join(', '));
+  const [status, save] = useSaver();
+  const parsed = parseInterfaceList(text);
+
+  return (
+    <Section title="Network interfaces">
+      <form
+        className="settings-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!parsed.ok) return;
+          const list = parsed.value;
+          void save(() => model.updateHostSettings({ interfaces: list }));
+        }}
+      >
+        <Field id={`${id}-if`} label="Advertise and look for players on" error={parsed.ok ? null : parsed.error} hint="Interface names, comma-separated (e.g. eth0, wlan0). Empty: every IPv4 interface.">
+          <input id={`${id}-if`} className="input mono" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!parsed.ok} aria-describedby={`${id}-if-msg`} />
+        </Field>
+        <SaveRow disabled={!parsed.ok} status={status} testId="interfaces" />
+      </form>
+    </Section>
+  );
+}
+
+function Field({ id, label, error, hint, children }: { id: string; label: string; error: string | null; hint?: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      {children}
+      <FieldMessage id={`${id}-msg`} error={error} hint={hint} />
+    </div>
+  );
+}
+
+function SaveRow({ disabled, status, testId }: { disabled: boolean; status: string | null; testId: string }) {
+  return (
+    <div className="save-row">
+      <button type="submit" className="btn btn-primary" disabled={disabled} data-testid={`${testId}-save`}>
+        Save
+      </button>
+      <span className="small muted" role="status" data-testid={`${testId}-status`}>
+        {status ?? '\u00a0'}
+      </span>
+    </div>
+  );
+}
