@@ -39,6 +39,8 @@ export default defineConfig({
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       emptyOutDir: true,
+      // Browser players load it over the LAN: ship it minified (electron-vite does not by default).
+      minify: true,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
     },
   },

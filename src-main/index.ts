@@ -25,6 +25,17 @@ const preloadPath = path.join(here, '../preload/index.cjs');
 const shimFile = path.join(here, '../shim/broker-shim.js');
 const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
 
+/**
+ * Command-line switches, for tests and for players who only want to join by
+ * address: `--no-discovery` (no mDNS this run; not saved), and
+ * `--user-data-dir=DIR` (settings and browser profile in DIR).
+ */
+const switches = {
+  noDiscovery: process.argv.includes('--no-discovery'),
+  userDataDir: process.argv.find((arg) => arg.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length),
+};
+if (switches.userDataDir) app.setPath('userData', path.resolve(switches.userDataDir));
+
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
@@ -67,7 +78,7 @@ async function startHost(): Promise<LanHost> {
   if (loaded.problem) console.warn(`LAN Party: ${loaded.problem}`);
   const lanHost = new LanHost({
     mode: 'electron',
-    settings: loaded.settings,
+    settings: switches.noDiscovery ? { ...loaded.settings, discovery: false } : loaded.settings,
     shimFile,
     saveSettings: (settings) => saveSettings(settingsFile, settings),
   });

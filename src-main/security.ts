@@ -68,10 +68,14 @@ export function applySessionHardening(devServerUrl: string | undefined): void {
   // Nothing in the app downloads files or needs devices beyond media.
   ses.on('will-download', (event) => event.preventDefault());
   ses.setDevicePermissionHandler(() => false);
-  // Games run in their own session: no permission at all, no shared storage with the app.
+  // Games run in their own session with no shared storage and no device access.
+  // The media permission CHECK is answered "granted" (requests are still denied):
+  // on a LAN without a gateway, Chromium gathers ICE host candidates only for
+  // pages that hold that permission (measured in the simulated LAN), and a
+  // game's WebRTC must work there.
   const games = session.fromPartition(GAME_PARTITION);
   games.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  games.setPermissionCheckHandler(() => false);
+  games.setPermissionCheckHandler((_contents, permission) => permission === 'media');
   games.on('will-download', (event) => event.preventDefault());
 }
 

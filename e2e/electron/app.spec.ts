@@ -5,7 +5,11 @@
  * only (requiring the `electron` package would try a download) and skip with a
  * printed reason when it is absent.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { assembleDotsGame } from '../fixtures/games/assemble.js';
 import type { LanPartyApi } from '../../src-preload/contract.js';
 import { electronBinary, ELECTRON_SKIP_REASON } from '../fixtures/electron-binary.js';
 import { REPO_ROOT } from '../fixtures/host.js';
@@ -15,10 +19,16 @@ const binary = electronBinary();
 test.describe('Electron app', () => {
   test.skip(!binary, ELECTRON_SKIP_REASON);
 
+  let profile: string;
+  test.beforeEach(() => {
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-electron-'));
+  });
+  test.afterEach(() => fs.rmSync(profile, { recursive: true, force: true }));
+
   test('the window shows the host state with a running broker', async () => {
     const app = await electron.launch({
       executablePath: binary ?? undefined,
-      args: [REPO_ROOT, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+      args: [REPO_ROOT, '--no-discovery', `--user-data-dir=${profile}`, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
       env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
     });
     try {
@@ -30,6 +40,31 @@ test.describe('Electron app', () => {
       expect(await appWindow.evaluate(() => Object.keys((window as unknown as { lanParty?: LanPartyApi }).lanParty ?? {}).sort())).toContain('getHostState');
     } finally {
       await app.close();
+    }
+  });
+
+  test('Play opens the game in a second window that has no window.lanParty control API', async () => {
+    const game = assembleDotsGame();
+    const app = await electron.launch({
+      executablePath: binary ?? undefined,
+      args: [REPO_ROOT, '--no-discovery', `--user-data-dir=${profile}`, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    });
+    try {
+      const appWindow = await app.firstWindow();
+      await appWindow.getByTestId('game-path').fill(game.folder);
+      await appWindow.getByTestId('host-game').click();
+      const listed = appWindow.getByTestId('lan-game');
+      await expect(listed).toHaveCount(1);
+      const [gameWindow] = await Promise.all([app.waitForEvent('window'), listed.getByRole('button', { name: /^Play / }).click()]);
+      await gameWindow.waitForLoadState();
+      expect(gameWindow.url()).toMatch(/\/games\/[0-9a-f]{8}\/$/);
+      expect(await gameWindow.evaluate(() => typeof (window as unknown as { lanParty?: unknown }).lanParty)).toBe('undefined');
+      expect(await gameWindow.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      // The game itself runs: it registered on the LAN broker through the injected shim.
+      await expect.poll(() => gameWindow.evaluate(() => (window as unknown as { gameState?: { id: string } }).gameState?.id ?? '')).not.toBe('');
+    } finally {
+      await app.close();
+      game.remove();
     }
   });
 });

@@ -21,7 +21,8 @@ test.describe('Electron dashboard', () => {
     const app = await electron.launch({
       executablePath: binary ?? undefined,
       // userData lives under XDG_CONFIG_HOME on Linux; --user-data-dir covers Chromium's own storage.
-      args: [REPO_ROOT, `--user-data-dir=${path.join(profile, 'chromium')}`, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+      // --no-discovery: tests never send mDNS on a real network (the LAN tier covers discovery in namespaces).
+      args: [REPO_ROOT, '--no-discovery', `--user-data-dir=${path.join(profile, 'chromium')}`, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
       env: { ...process.env, XDG_CONFIG_HOME: profile, ELECTRON_ENABLE_LOGGING: '1' },
     });
     try {

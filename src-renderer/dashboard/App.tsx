@@ -3,6 +3,7 @@ import { useModel } from './model-context';
 import { AppHeader } from './panels/AppHeader';
 import { BrokerPanel } from './panels/BrokerPanel';
 import { ErrorsPanel } from './panels/ErrorsPanel';
+import { GamesPanel } from './panels/GamesPanel';
 import { EventConsole } from './panels/EventConsole';
 import { IdentityPanel } from './panels/IdentityPanel';
 import { LanPanel } from './panels/LanPanel';
@@ -38,6 +39,7 @@ export function App() {
           <div className="column column-side">
             <IdentityPanel />
             <LanPanel />
+            <GamesPanel />
             <BrokerPanel />
           </div>
           <div className="column column-main">

@@ -81,6 +81,43 @@ export class HostFeed {
     return saved;
   }
 
+  /** Starts hosting a game; resolves with the reason when the host refused (shown next to the field). */
+  async hostGame(path: string): Promise<string | null> {
+    try {
+      await this.bridge.api.hostGame({ path });
+      await this.refresh();
+      return null;
+    } catch (error) {
+      return messageOf(error);
+    }
+  }
+
+  async stopHostingGame(id: string): Promise<void> {
+    await this.control('stop hosting the game', async () => {
+      await this.bridge.api.stopHostingGame({ id });
+      await this.refresh();
+    });
+  }
+
+  /** The native picker in Electron; null when cancelled or when the host has none (browser). */
+  async chooseGamePath(kind: 'folder' | 'zip'): Promise<string | null> {
+    try {
+      return (await this.bridge.api.chooseGamePath({ kind })).path;
+    } catch (error) {
+      this.reportError('host', `Could not open the file picker: ${messageOf(error)}`);
+      return null;
+    }
+  }
+
+  /** Electron opens its own sandboxed game window; a browser opens a tab. */
+  async playGame(url: string): Promise<void> {
+    if (this.bridge.kind === 'web') {
+      window.open(url, '_blank', 'noopener');
+      return;
+    }
+    await this.control('open the game', () => this.bridge.api.playGame({ url }));
+  }
+
   async setOwnPeerId(peerId: string | null): Promise<void> {
     await this.control('advertise your peer id on the LAN', () => this.bridge.api.setOwnPeerId({ peerId }));
   }

@@ -68,6 +68,18 @@ function BrokerBody({ state, receivedAt }: { state: HostState; receivedAt: numbe
           </dd>
         </div>
       </dl>
+      {broker.clientIds.length > 0 && (
+        <details className="small" data-testid="broker-client-list">
+          <summary>Registered peers ({broker.clientIds.length}): games' players show up here too</summary>
+          <ul className="id-list">
+            {broker.clientIds.map((id) => (
+              <li key={id}>
+                <code data-testid="broker-client-id">{id}</code>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       {broker.running && broker.addresses.length > 0 && (
         <p className="small muted" data-testid="broker-addresses">
           Reachable at {broker.addresses.map((a) => hostPort(a, broker.port)).join(', ')}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { LanInstance, LanState } from '../../../src-preload/contract';
+import { lanGames } from './games';
+
+function instance(partial: Partial<LanInstance>): LanInstance {
+  return {
+    instanceId: 'x',
+    name: 'x',
+    address: '10.77.0.9',
+    addresses: ['10.77.0.9'],
+    httpPort: 9000,
+    broker: null,
+    peerId: null,
+    games: [],
+    protocolVersion: 1,
+    self: false,
+    firstSeen: 0,
+    lastSeen: 0,
+    ...partial,
+  };
+}
+
+function lan(instances: LanInstance[]): LanState {
+  return { discovery: 'running', lastError: null, ignoredRecords: 0, instances, defaultBroker: null };
+}
+
+describe('lanGames', () => {
+  it('lists every instance’s games with a playable URL, this host first', () => {
+    const state = lan([
+      instance({ instanceId: 'b', name: 'Bob', address: '10.77.0.2', httpPort: 9001, games: [{ name: 'Zeta', path: '/games/0000000b/' }] }),
+      instance({ instanceId: 'a', name: 'Me', self: true, address: '10.77.0.1', games: [{ name: 'Alpha', path: '/games/0000000a/' }] }),
+      instance({ instanceId: 'c', name: 'Cleo', address: 'fd00::3', httpPort: 9002, games: [{ name: 'Beta', path: '/games/0000000c/' }] }),
+      instance({ instanceId: 'd', name: 'Ghost', address: null, games: [{ name: 'Lost', path: '/games/0000000d/' }] }),
+    ]);
+    expect(lanGames(state, '127.0.0.1:9000').map((g) => [g.name, g.hostName, g.url])).toEqual([
+      ['Alpha', 'Me', 'http://127.0.0.1:9000/games/0000000a/'],
+      ['Beta', 'Cleo', 'http://[fd00::3]:9002/games/0000000c/'],
+      ['Zeta', 'Bob', 'http://10.77.0.2:9001/games/0000000b/'],
+    ]);
+    expect(lanGames(state, null)[0]?.url).toBe('http://10.77.0.1:9000/games/0000000a/');
+  });
+});
