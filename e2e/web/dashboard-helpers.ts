@@ -82,10 +82,15 @@ export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
 }
 
-/** Saves a screenshot for the README (docs/screenshots) and attaches it to the test report. */
+/**
+ * Attaches a screenshot to the test report (and to test-results/, an artifact
+ * of every run). With UPDATE_SCREENSHOTS=1 it also refreshes the README's copy
+ * in docs/screenshots; a plain test run leaves the working tree untouched.
+ */
 export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  const update = process.env['UPDATE_SCREENSHOTS'] === '1';
+  if (update) fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = update ? path.join(SCREENSHOT_DIR, `${name}.png`) : testInfo.outputPath(`${name}.png`);
   // Every screenshot shows the top of the page and of each column, whatever was clicked before.
   await page.evaluate(() => {
     (document.activeElement as HTMLElement | null)?.blur();
