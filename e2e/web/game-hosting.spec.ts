@@ -198,3 +198,22 @@ test('a missing or non-game folder gives a clear error from the CLI', () => {
   expect(notAGame.status).toBe(1);
   expect(notAGame.stderr).toMatch(/is not a web game: it has no index\.html/);
 });
+
+test('a .zip of a game (a zipped export folder) is hosted the same way', async ({ page }) => {
+  const zip = path.join(path.dirname(game.folder), `${path.basename(game.folder)}-export.zip`);
+  // Zipped with its folder at the top, as people usually zip an export.
+  const zipped = spawnSync('/usr/bin/python3', ['-c', 'import shutil,sys; shutil.make_archive(sys.argv[1][:-4], "zip", sys.argv[2], sys.argv[3])', zip, path.dirname(game.folder), path.basename(game.folder)], { encoding: 'utf8' });
+  expect(zipped.status, zipped.stderr).toBe(0);
+  const zipHost = await startHost({ args: ['--game', zip] });
+  try {
+    const url = /Hosting game "([^"]+)": (http:\/\/\S+)/.exec(zipHost.output());
+    expect(url?.[1]).toBe(`${path.basename(game.folder)}-export`);
+    await page.goto(`${url?.[2] ?? ''}?mode=plain`);
+    await expect.poll(async () => (await gameState(page)).id, { timeout: 15_000 }).not.toBe('');
+    const peers = (await (await fetch(`http://127.0.0.1:${zipHost.port}/peerjs/peers`)).json()) as string[];
+    expect(peers).toEqual([(await gameState(page)).id]);
+  } finally {
+    await zipHost.stop();
+    fs.rmSync(zip, { force: true });
+  }
+});
