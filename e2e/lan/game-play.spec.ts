@@ -22,7 +22,8 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
 import { agreement } from './harness/checks.js';
-import { launchChromiumIn, recordTraffic, type LanBrowser } from './harness/chromium.js';
+import { expectMovesSeen, joinTwoPlayers, recordTraffic } from '../fixtures/games/dots-driver.js';
+import { launchChromiumIn, type LanBrowser } from './harness/chromium.js';
 import { announceSkip, assertBuilt } from './harness/environment.js';
 import { lanStates, pollUntil, startLanHost, type LanHost } from './harness/hosts.js';
 import { must } from './harness/must.js';
@@ -31,13 +32,6 @@ import { LanProbe } from './harness/probe.js';
 
 const skipReason = announceSkip('hosted game');
 test.skip(skipReason !== null, skipReason ?? '');
-
-interface GameState {
-  id: string;
-  me: { x: number; y: number };
-  others: Record<string, { x: number; y: number }>;
-  errors: string[];
-}
 
 /** What the selected ICE candidate pair of each RTCPeerConnection of a page was. */
 interface PairReport {
@@ -52,8 +46,6 @@ const VARIANTS: Array<{ title: string; routes: NodeOptions; mediaPermission: boo
 ];
 
 const LAN_HOST = /^10\.77\.0\.\d{1,3}$/;
-
-const gameState = (page: Page): Promise<GameState> => page.evaluate(() => (window as unknown as { gameState: GameState }).gameState);
 
 /**
  * Keeps every RTCPeerConnection the page creates, so the test can read which
@@ -178,31 +170,15 @@ for (const variant of VARIANTS) {
           const [a, b] = [must(pages[0], 'page in A'), must(pages[1], 'page in B')];
 
           const started = Date.now();
-          await a.goto(`${gameUrl}?mode=${mode}`);
-          await expect.poll(async () => (await gameState(a)).id, { timeout: 15_000 }).not.toBe('');
-          const idA = (await gameState(a)).id;
-          await b.goto(`${gameUrl}?mode=${mode}&join=${encodeURIComponent(idA)}`);
-          await expect.poll(async () => Object.keys((await gameState(b)).others), { timeout: 15_000 }).toEqual([idA]);
-          const idB = (await gameState(b)).id;
-          await expect.poll(async () => Object.keys((await gameState(a)).others), { timeout: 15_000 }).toEqual([idB]);
+          const { idA, idB } = await joinTwoPlayers(a, b, gameUrl, `mode=${mode}`);
           const connectedMs = Date.now() - started;
 
           // Each page sees the other's moves.
-          const startA = (await gameState(a)).me;
-          await a.locator('canvas').focus();
-          await a.keyboard.press('ArrowRight');
-          await a.keyboard.press('ArrowRight');
-          await expect.poll(async () => (await gameState(b)).others[idA]).toEqual({ x: startA.x + 20, y: startA.y });
-          const startB = (await gameState(b)).me;
-          await b.locator('canvas').focus();
-          await b.keyboard.press('ArrowUp');
-          await expect.poll(async () => (await gameState(a)).others[idB]).toEqual({ x: startB.x, y: startB.y - 10 });
+          await expectMovesSeen(a, b, idA, idB);
 
           // The game's two peers are clients of the LAN default broker (B's), read from inside the LAN.
           const [peers] = await must(probe, 'probe').getJson<string[]>([`${broker.url}/peerjs/peers`]);
           expect(peers?.slice().sort()).toEqual([idA, idB].sort());
-          expect((await gameState(a)).errors).toEqual([]);
-          expect((await gameState(b)).errors).toEqual([]);
 
           // Nothing left the LAN: every request and socket of both pages went to a 10.77.0.x host.
           const brokerSocket = `ws://${broker.node.ip}:${broker.port}/peerjs?key=peerjs`;

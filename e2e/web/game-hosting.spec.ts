@@ -11,14 +11,8 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { callBridge } from '../fixtures/bridge.js';
 import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
+import { dotsState, expectMovesSeen, joinTwoPlayers, recordTraffic } from '../fixtures/games/dots-driver.js';
 import { CLI, REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js';
-
-interface GameState {
-  id: string;
-  me: { x: number; y: number };
-  others: Record<string, { x: number; y: number }>;
-  errors: string[];
-}
 
 let game: FixtureGame;
 let host: RunningHost;
@@ -37,41 +31,14 @@ test.afterEach(async () => {
   game.remove();
 });
 
-/** Every URL the page requests or opens a socket to. */
-function recordTraffic(page: Page): string[] {
-  const urls: string[] = [];
-  page.on('request', (request) => urls.push(request.url()));
-  page.on('websocket', (socket) => urls.push(socket.url()));
-  return urls;
-}
-
-const gameState = (page: Page) => page.evaluate(() => (window as unknown as { gameState: GameState }).gameState);
+const gameState = dotsState;
 
 async function playTogether(a: Page, b: Page, query: string): Promise<void> {
-  await a.goto(`${gameUrl}?${query}`);
-  await expect.poll(async () => (await gameState(a)).id, { timeout: 15_000 }).not.toBe('');
-  const idA = (await gameState(a)).id;
-  await b.goto(`${gameUrl}?${query}&join=${encodeURIComponent(idA)}`);
-  await expect.poll(async () => Object.keys((await gameState(b)).others), { timeout: 15_000 }).toEqual([idA]);
-  const idB = (await gameState(b)).id;
-  await expect.poll(async () => Object.keys((await gameState(a)).others), { timeout: 15_000 }).toEqual([idB]);
-
-  // Each page sees the other's moves.
-  const startA = (await gameState(a)).me;
-  await a.locator('canvas').focus();
-  await a.keyboard.press('ArrowRight');
-  await a.keyboard.press('ArrowRight');
-  await expect.poll(async () => (await gameState(b)).others[idA]).toEqual({ x: startA.x + 20, y: startA.y });
-  const startB = (await gameState(b)).me;
-  await b.locator('canvas').focus();
-  await b.keyboard.press('ArrowUp');
-  await expect.poll(async () => (await gameState(a)).others[idB]).toEqual({ x: startB.x, y: startB.y - 10 });
-
+  const { idA, idB } = await joinTwoPlayers(a, b, gameUrl, query);
+  await expectMovesSeen(a, b, idA, idB);
   // The game's players are the LAN broker's clients.
   const peers = (await (await fetch(`http://127.0.0.1:${host.port}/peerjs/peers`)).json()) as string[];
   expect(peers.sort()).toEqual([idA, idB].sort());
-  expect((await gameState(a)).errors).toEqual([]);
-  expect((await gameState(b)).errors).toEqual([]);
 }
 
 function expectOnlyLanTraffic(urls: string[]): void {

@@ -4,6 +4,7 @@
  * hosts): same id re-registered, data channels untouched, no event lost.
  */
 import { expect, test, type Page } from '@playwright/test';
+import type { BrokerEndpoint } from '../../src-preload/contract.js';
 import type { FixtureServer } from '../fixtures/fixture-origin.js';
 import { startHost, type RunningHost } from '../fixtures/host.js';
 import { connectEngines, openEngine, P2P_LAUNCH_OPTIONS, startP2PFixtures } from '../fixtures/p2p/harness.js';
@@ -70,25 +71,27 @@ async function stream(page: Page, name: string, count: number, everyMs: number):
   );
 }
 
-test('broker failover: same id on the new default, data channels kept, no event lost', async ({ context }) => {
-  const hostA = await host();
-  const hostB = await host();
-  const p1 = await openEngine(context, fixtures);
-  const p2 = await openEngine(context, fixtures);
-  for (const [page, id] of [
-    [p1, 'fo-1'],
-    [p2, 'fo-2'],
-  ] as const) {
+/** Registers each page's engine under its id through "use default broker", the default being `endpoint`. */
+async function onDefaultBroker(endpoint: BrokerEndpoint, ...players: [Page, string][]): Promise<void> {
+  for (const [page, id] of players) {
     await page.evaluate(
       ({ endpoint, wanted }) => {
         window.lp.source.set(endpoint);
         window.lp.engine.overrideId(wanted);
         window.lp.engine.useDefaultBroker();
       },
-      { endpoint: hostA.brokerEndpoint, wanted: id },
+      { endpoint, wanted: id },
     );
     await page.waitForFunction(() => window.lp.engine.isReady());
   }
+}
+
+test('broker failover: same id on the new default, data channels kept, no event lost', async ({ context }) => {
+  const hostA = await host();
+  const hostB = await host();
+  const p1 = await openEngine(context, fixtures);
+  const p2 = await openEngine(context, fixtures);
+  await onDefaultBroker(hostA.brokerEndpoint, [p1, 'fo-1'], [p2, 'fo-2']);
   await connectEngines(p1, p2, 'fo-2', 'fo-1');
 
   // Events flow both ways for ~3 s while the LAN's default moves from A to B and A goes away.
@@ -130,20 +133,7 @@ test('the default broker vanishes before the election moves: the engine follows 
   const hostB = await host();
   const p1 = await openEngine(context, fixtures);
   const p2 = await openEngine(context, fixtures);
-  for (const [page, id] of [
-    [p1, 'fo-3'],
-    [p2, 'fo-4'],
-  ] as const) {
-    await page.evaluate(
-      ({ endpoint, wanted }) => {
-        window.lp.source.set(endpoint);
-        window.lp.engine.overrideId(wanted);
-        window.lp.engine.useDefaultBroker();
-      },
-      { endpoint: hostA.brokerEndpoint, wanted: id },
-    );
-    await page.waitForFunction(() => window.lp.engine.isReady());
-  }
+  await onDefaultBroker(hostA.brokerEndpoint, [p1, 'fo-3'], [p2, 'fo-4']);
   await connectEngines(p1, p2, 'fo-4', 'fo-3');
   expect(await hostA.stop()).toBe(0);
   await p1.waitForFunction(() => !window.lp.engine.isReady());

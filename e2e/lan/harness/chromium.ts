@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../fixtures/chromium.js';
 import type { LanNode, SimulatedLan } from './netns.js';
 
@@ -111,9 +111,3 @@ export async function launchChromiumIn(lan: SimulatedLan, node: LanNode, options
   };
 }
 
-/** Every URL a page requests or opens a WebSocket to (for "nothing leaves the LAN" checks). */
-export function recordTraffic(page: Page, into: string[] = []): string[] {
-  page.on('request', (request) => into.push(request.url()));
-  page.on('websocket', (socket) => into.push(socket.url()));
-  return into;
-}
