@@ -146,6 +146,48 @@ test('a burst of 1,000 events: no loss without data loss, newest only with it', 
   expect(await b.evaluate(() => window.lp.engine.eventTriggered('bulk', false))).toBe(false);
 });
 
+test('a burst between two engines travels coalesced (fewer frames than events), complete and in order, both ways', async ({ context }) => {
+  const [a, b] = await pair(context, 'core-a9', 'core-b9');
+  // The initiator batches once the answerer's hello (declaring the capability) has arrived.
+  await a.waitForFunction(() => window.lp.engine.getPeerStats()[0]?.engine === true);
+  const send = (page: Page, to: string): Promise<string[]> =>
+    page.evaluate((peer) => {
+      const sent: string[] = [];
+      const e = window.lp.engine;
+      // 3 game frames of 1,500 events; a large event (alone on the wire) in the middle of the second.
+      for (let frame = 0; frame < 3; frame += 1) {
+        for (let i = 0; i < 1500; i += 1) {
+          const data = frame === 1 && i === 700 ? 'L'.repeat(40_000) : `${frame}:${i}`;
+          sent.push(data.length > 100 ? `large ${data.length}` : data);
+          if (i % 2 === 0) e.triggerEvent('burst', data);
+          else e.triggerEventOnPeer(peer, 'burst', data);
+        }
+      }
+      return sent;
+    }, to);
+  const [sentByA, sentByB] = await Promise.all([send(a, 'core-b9'), send(b, 'core-a9')]);
+  const received = (page: Page): Promise<string[]> =>
+    page.evaluate(() => window.lp.log.events.filter((e) => e.name === 'burst').map((e) => (e.data.length > 100 ? `large ${e.data.length}` : e.data)));
+  await b.waitForFunction(() => window.lp.log.events.filter((e) => e.name === 'burst').length === 4500, undefined, { timeout: 20_000 });
+  await a.waitForFunction(() => window.lp.log.events.filter((e) => e.name === 'burst').length === 4500, undefined, { timeout: 20_000 });
+  expect(await received(b)).toEqual(sentByA);
+  expect(await received(a)).toEqual(sentByB);
+  // One frame-queue entry per event, in order.
+  expect(await b.evaluate(() => window.lp.engine.getAllEventData('burst').length)).toBe(4500);
+  for (const [page, peer] of [
+    [a, 'core-b9'],
+    [b, 'core-a9'],
+  ] as const) {
+    const stats = await page.evaluate(() => window.lp.engine.getPeerStats()[0]);
+    expect(stats).toMatchObject({ peerId: peer, messagesOut: 4500, messagesIn: 4500 });
+    // Coalesced: at most a handful of frames per game frame (1,000 events or 16 KB each, plus the large one alone).
+    expect(stats?.framesOut).toBeLessThanOrEqual(20);
+    expect(stats?.framesIn).toBeLessThanOrEqual(20);
+  }
+  expect(await a.evaluate(() => window.lp.log.errors)).toEqual([]);
+  expect(await b.evaluate(() => window.lp.log.errors)).toEqual([]);
+});
+
 test('disconnect from a peer: both sides report it once; the other peers stay', async ({ context }) => {
   const [a, b] = await pair(context, 'core-a4', 'core-b4');
   const c = await openEngine(context, fixtures);

@@ -91,7 +91,7 @@ for (const version of VERSIONS) {
       const { engine, stock, engineId, stockId } = await setup(context, version);
       await engine.evaluate((to) => window.lp.engine.connect(to), stockId);
       await engine.waitForFunction((id) => window.lp.engine.getConnectedPeers().includes(id), stockId, { timeout: 15_000 });
-      expect(await stock.evaluate(() => window.stock.log.connections)).toEqual([{ peer: engineId, serialization: 'binary', metadata: { lanParty: 1 } }]);
+      expect(await stock.evaluate(() => window.stock.log.connections)).toEqual([{ peer: engineId, serialization: 'binary', metadata: { lanParty: 1, caps: ['batch'] } }]);
       await exchange(engine, stock, engineId, stockId, `${version}-engine-initiates`);
       // The stock peer never answers a hello, so it never receives a heartbeat or any text frame.
       await engine.waitForTimeout(1_500);

@@ -56,6 +56,8 @@ export interface EngineConnection {
   readonly peerConnection?: RTCPeerConnection | null;
   sendEvent(event: WireEvent): SendResult;
   sendControl(control: ControlMessage): SendResult;
+  /** Sends a batch frame's text (built by outbox.ts; `bytes` is its UTF-8 size, already bounded). */
+  sendBatch(text: string, bytes: number, count: number): SendResult;
   close(): void;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- PeerJS's typed emitter, seen loosely
   on(event: 'open' | 'close' | 'error' | 'iceStateChanged', listener: (...args: any[]) => void): unknown;
@@ -298,6 +300,24 @@ export class LanConnection extends BufferedConnection {
       return { ok: true, bytes: buffer.byteLength };
     } catch (error) {
       return { ok: false, error: `Could not send event "${event.eventName}" to ${this.peer}: ${describe(error)}` };
+    }
+  }
+
+  /**
+   * Sends a batch of events as one JSON text frame (only ever to an engine
+   * that declared the `batch` capability). The send buffer bound applies per
+   * frame, as for single events.
+   */
+  sendBatch(text: string, bytes: number, count: number): SendResult {
+    if (!this.open || !this.dataChannel) return { ok: false, error: `Connection to ${this.peer} is not open: ${count} events not sent` };
+    if (this.bufferSize >= MAX_SEND_BUFFER_MESSAGES) {
+      return { ok: false, error: `Send buffer to ${this.peer} is full (${MAX_SEND_BUFFER_MESSAGES} messages): ${count} events dropped` };
+    }
+    try {
+      this._bufferedSend(text as unknown as ArrayBuffer);
+      return { ok: true, bytes };
+    } catch (error) {
+      return { ok: false, error: `Could not send ${count} events to ${this.peer}: ${describe(error)}` };
     }
   }
 

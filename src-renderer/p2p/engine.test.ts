@@ -10,7 +10,8 @@ import type { EngineConnection, FrameSink, SendResult } from './connection.js';
 import { createStaticDefaultBrokerSource } from './default-broker.js';
 import { P2PEngine } from './engine.js';
 import type { BrokerEndpoint, P2PEventMap } from './types.js';
-import type { ControlMessage, Decoded, WireEvent } from './wire.js';
+import { MAX_BATCH_EVENTS } from './outbox.js';
+import { type ControlMessage, type Decoded, decodeText, type WireEvent } from './wire.js';
 
 type Handler = (...args: unknown[]) => void;
 
@@ -35,8 +36,14 @@ class FakeConn extends Emitter implements EngineConnection {
   sink: FrameSink | null = null;
   open = false;
   closed = false;
+  /** Every event sent, alone or in a batch, in order. */
   readonly events: WireEvent[] = [];
   readonly controls: ControlMessage[] = [];
+  /** Event-carrying frames sent: how the events above were grouped. */
+  readonly frames: { kind: 'single' | 'batch'; events: WireEvent[] }[] = [];
+  /** Everything sent, as the other end decodes it (see `deliver`). */
+  readonly wire: Decoded[] = [];
+  delivered = 0;
 
   constructor(
     readonly peer: string,
@@ -49,11 +56,24 @@ class FakeConn extends Emitter implements EngineConnection {
   sendEvent(event: WireEvent): SendResult {
     if (!this.open) return { ok: false, error: `Connection to ${this.peer} is not open` };
     this.events.push(event);
+    this.frames.push({ kind: 'single', events: [event] });
+    this.wire.push({ kind: 'event', event });
     return { ok: true, bytes: event.data.length };
   }
   sendControl(control: ControlMessage): SendResult {
     this.controls.push(control);
+    this.wire.push({ kind: 'control', control });
     return { ok: true, bytes: 10 };
+  }
+  sendBatch(text: string, bytes: number, count: number): SendResult {
+    if (!this.open) return { ok: false, error: `Connection to ${this.peer} is not open: ${count} events not sent` };
+    // Decoded exactly as the other end would: a malformed batch fails the test here.
+    const decoded = decodeText(text, true);
+    if (decoded.kind !== 'batch' || decoded.events.length !== count) throw new Error(`bad batch frame: ${text.slice(0, 100)}`);
+    this.events.push(...decoded.events);
+    this.frames.push({ kind: 'batch', events: decoded.events });
+    this.wire.push(decoded);
+    return { ok: true, bytes };
   }
   close(): void {
     if (this.closed) return;
@@ -293,10 +313,10 @@ describe('Use a custom ICE server', () => {
 });
 
 describe('Connect to another client', () => {
-  it('opens a reliable binary connection marked as ours', () => {
+  it('opens a reliable binary connection marked as ours, declaring the batch capability', () => {
     const r = readyRig();
     r.engine.connect('other');
-    expect(r.last().conns[0]?.options).toEqual({ serialization: 'binary', reliable: true, metadata: { lanParty: 1 } });
+    expect(r.last().conns[0]?.options).toEqual({ serialization: 'binary', reliable: true, metadata: { lanParty: 1, caps: ['batch'] } });
   });
 
   it('a second connect to a connected or connecting peer is a no-op', () => {
@@ -354,7 +374,7 @@ describe('Peer Connected / listener peerConnected', () => {
       { peerId: 'in', direction: 'incoming', engine: true },
     ]);
     // An incoming connection from another engine gets our hello.
-    expect(inc.controls).toEqual([{ t: 'hello', v: 1 }]);
+    expect(inc.controls).toEqual([{ t: 'hello', v: 2, caps: ['batch'] }]);
     r.engine.endFrame();
     expect(r.engine.peerConnected()).toBe(false);
   });
@@ -682,5 +702,230 @@ describe('our own page frozen', () => {
     clock += 250;
     vi.advanceTimersByTime(250);
     expect(gone).toEqual(['a']);
+  });
+});
+
+// =============================================================================
+// Coalescing between two engines (outbox.ts, wire.ts `parseBatch`)
+// =============================================================================
+
+/** Hands `to` everything `from` sent since the last call, in order (the data channel). */
+function deliver(from: FakeConn, to: FakeConn): void {
+  for (let i = 0; i < 10_000 && from.delivered < from.wire.length; i += 1) {
+    const decoded = from.wire[from.delivered];
+    from.delivered += 1;
+    if (decoded) to.receive(decoded);
+  }
+}
+
+/** The end of the current task: the outbox's microtask runs (fake timers leave microtasks alone). */
+async function endOfTask(): Promise<void> {
+  await Promise.resolve();
+}
+
+interface Pair {
+  a: Rig;
+  b: Rig;
+  /** a's connection to b (outgoing) and b's to a (incoming). */
+  ab: FakeConn;
+  ba: FakeConn;
+  pump(): void;
+}
+
+/** Engine "pa" connects to engine "pb"; `metadata`/`hello` let a side pose as an older engine. */
+function enginePair(options: { metadata?: unknown; hello?: ControlMessage } = {}): Pair {
+  const a = readyRig('pa');
+  const b = readyRig('pb');
+  a.engine.connect('pb');
+  const ab = a.last().conns.find((c) => c.peer === 'pb');
+  if (!ab) throw new Error('no connection');
+  const ba = b.last().incoming('pa', 'metadata' in options ? options.metadata : ab.metadata);
+  ab.openNow();
+  ba.openNow();
+  if (options.hello) {
+    // b answers as an older engine would: replace its hello.
+    ba.wire.splice(0, ba.wire.length, { kind: 'control', control: options.hello });
+  }
+  const pump = (): void => {
+    deliver(ab, ba);
+    deliver(ba, ab);
+  };
+  pump();
+  return { a, b, ab, ba, pump };
+}
+
+describe('coalescing between engines', () => {
+  it('both sides declared batch: the events of one task travel as one frame, both ways, each delivered once in order', async () => {
+    const p = enginePair();
+    expect(p.ab.remoteIsEngine).toBe(true);
+    for (let i = 0; i < 5; i += 1) p.a.engine.triggerEvent('e', String(i));
+    p.b.engine.triggerEventOnPeer('pa', 'back', 'x');
+    p.b.engine.triggerVariableEventOnPeer('pa', 'back', { y: 1 });
+    // Nothing leaves before the end of the task, then one frame per link.
+    expect(p.ab.frames).toEqual([]);
+    await endOfTask();
+    expect(p.ab.frames.map((f) => [f.kind, f.events.length])).toEqual([['batch', 5]]);
+    expect(p.ba.frames.map((f) => [f.kind, f.events.length])).toEqual([['batch', 2]]);
+    p.pump();
+    expect(p.b.seen.event.map((e) => e.data)).toEqual(['0', '1', '2', '3', '4']);
+    expect(p.b.seen.event.every((e) => e.sender === 'pa' && e.name === 'e')).toBe(true);
+    expect(p.a.seen.event).toEqual([
+      { name: 'back', data: 'x', sender: 'pb' },
+      { name: 'back', data: '{"y":1}', sender: 'pb' },
+    ]);
+    // One frame-queue entry per event.
+    expect(p.b.engine.getAllEventData('e').map((q) => q.data)).toEqual(['0', '1', '2', '3', '4']);
+    // Stats count events; frames say how they travelled.
+    expect(p.a.engine.getPeerStats()[0]).toMatchObject({ messagesOut: 5, framesOut: 1, messagesIn: 2, framesIn: 1 });
+    expect(p.b.engine.getPeerStats()[0]).toMatchObject({ messagesIn: 5, framesIn: 1, messagesOut: 2, framesOut: 1 });
+    expect(p.a.engine.getPeerStats()[0]?.bytesOut).toBeGreaterThan(0);
+    expect([...p.a.seen.error, ...p.b.seen.error]).toEqual([]);
+  });
+
+  it('the initiator sends single events until the hello says the other side reads batches', async () => {
+    const a = readyRig('pa2');
+    a.engine.connect('pb2');
+    const conn = a.last().conns[0];
+    if (!conn) throw new Error('no connection');
+    conn.openNow();
+    a.engine.triggerEvent('e', 'before hello');
+    conn.receive({ kind: 'control', control: { t: 'hello', v: 2, caps: ['batch'] } });
+    a.engine.triggerEvent('e', 'after 1');
+    a.engine.triggerEvent('e', 'after 2');
+    await endOfTask();
+    expect(conn.frames.map((f) => [f.kind, f.events.map((e) => e.data)])).toEqual([
+      ['single', ['before hello']],
+      ['batch', ['after 1', 'after 2']],
+    ]);
+    expect(a.seen.error).toEqual([]);
+  });
+
+  it('an older engine (no capability) keeps getting single events, whichever side it is on', async () => {
+    // b is old and the answerer: its hello (v1) declares nothing.
+    const oldAnswerer = enginePair({ hello: { t: 'hello', v: 1 } });
+    oldAnswerer.a.engine.triggerEvent('e', '1');
+    oldAnswerer.a.engine.triggerEvent('e', '2');
+    // a is old and the initiator: its metadata declares nothing.
+    const oldInitiator = enginePair({ metadata: { lanParty: 1 } });
+    oldInitiator.b.engine.triggerEvent('e', '1');
+    oldInitiator.b.engine.triggerEvent('e', '2');
+    await endOfTask();
+    expect(oldAnswerer.ab.remoteIsEngine).toBe(true);
+    expect(oldAnswerer.ab.frames.map((f) => f.kind)).toEqual(['single', 'single']);
+    expect(oldInitiator.ba.frames.map((f) => f.kind)).toEqual(['single', 'single']);
+  });
+
+  it('never toward a stock peer, in either direction', async () => {
+    const r = readyRig();
+    const out = connected(r, 'stockout');
+    // A stock peer never answers with a hello, and its metadata is absent (or not ours).
+    const inc = r.last().incoming('stockin', undefined);
+    inc.openNow();
+    const sneaky = r.last().incoming('stockcaps', { caps: ['batch'] });
+    sneaky.openNow();
+    for (let i = 0; i < 3; i += 1) r.engine.triggerEvent('e', String(i));
+    await endOfTask();
+    for (const conn of [out, inc, sneaky]) {
+      expect(conn.frames.map((f) => f.kind)).toEqual(['single', 'single', 'single']);
+      expect(conn.controls).toEqual([]);
+    }
+  });
+
+  it('keeps the send order across batch boundaries and around events too large for a batch', async () => {
+    const p = enginePair();
+    const large = 'L'.repeat(20_000);
+    const sent: string[] = [];
+    const send = (data: string): void => {
+      sent.push(data);
+      p.a.engine.triggerEvent('e', data);
+    };
+    for (let i = 0; i < MAX_BATCH_EVENTS + 10; i += 1) send(String(i));
+    send(large);
+    for (let i = 0; i < 3; i += 1) send(`after-${i}`);
+    // Each ~4 KB: four fill a batch's 16 KB, the fifth starts another.
+    for (let i = 0; i < 5; i += 1) send(`${i}`.padEnd(4_000, '.'));
+    await endOfTask();
+    expect(p.ab.frames.map((f) => [f.kind, f.events.length])).toEqual([
+      ['batch', MAX_BATCH_EVENTS],
+      ['batch', 10],
+      ['single', 1],
+      ['batch', 7],
+      ['batch', 1],
+    ]);
+    p.pump();
+    expect(p.b.seen.event.map((e) => e.data)).toEqual(sent);
+    expect(p.b.engine.getPeerStats()[0]).toMatchObject({ messagesIn: sent.length, framesIn: 5 });
+    expect(p.a.engine.getPeerStats()[0]).toMatchObject({ messagesOut: sent.length, framesOut: 5 });
+  });
+
+  it('a broadcast goes as one batch per engine link, singles to stock links', async () => {
+    const r = readyRig();
+    const engineConn = r.last().incoming('eng', { lanParty: 1, caps: ['batch'] });
+    engineConn.openNow();
+    const stock = r.last().incoming('stock', undefined);
+    stock.openNow();
+    r.engine.triggerEvent('e', '1');
+    r.engine.triggerVariableEvent('v', [2]);
+    await endOfTask();
+    expect(engineConn.frames).toEqual([
+      {
+        kind: 'batch',
+        events: [
+          { eventName: 'e', data: '1' },
+          { eventName: 'v', data: '[2]' },
+        ],
+      },
+    ]);
+    expect(stock.frames.map((f) => f.kind)).toEqual(['single', 'single']);
+  });
+
+  it('malformed batches are dropped and counted, never thrown; valid frames around them still arrive', () => {
+    const p = enginePair();
+    const bad = ['{"lp":1,"t":"b","e":["a"]}', '{"lp":1,"t":"b","e":["a","1",7,"2"]}', '{"lp":1,"t":"b","e":[]}', '{"lp":1,"t":"b","e":['];
+    p.ba.receive({ kind: 'event', event: { eventName: 'ok', data: 'before' } });
+    for (const text of bad) p.ba.receive(decodeText(text, true));
+    p.ba.receive(decodeText('{"lp":1,"t":"b","e":["ok","after"]}', true));
+    expect(p.b.seen.event.map((e) => e.data)).toEqual(['before', 'after']);
+    expect(p.b.engine.getStats().malformedIn).toBe(4);
+    expect(p.b.engine.getPeerStats()[0]).toMatchObject({ malformedIn: 4, messagesIn: 2, framesIn: 2 });
+    // Rate-limited error, as for any malformed frame.
+    expect(p.b.seen.error).toHaveLength(1);
+  });
+
+  it('a batch that cannot be sent records one error naming how many events were lost', async () => {
+    const p = enginePair();
+    for (let i = 0; i < 7; i += 1) p.a.engine.triggerEvent('e', String(i));
+    // The channel went away within the task (no close event yet).
+    p.ab.open = false;
+    await endOfTask();
+    expect(p.a.seen.error.map((e) => e.message)).toEqual(['Connection to pb is not open: 7 events not sent']);
+    expect(p.a.engine.getPeerStats()[0]).toMatchObject({ messagesOut: 0, framesOut: 0 });
+  });
+
+  it('events queued before a local disconnect leave before the connection closes', () => {
+    const p = enginePair();
+    p.a.engine.triggerEvent('e', '1');
+    p.a.engine.triggerEvent('e', '2');
+    p.a.engine.disconnectFromPeer('pb');
+    expect(p.ab.frames).toEqual([
+      {
+        kind: 'batch',
+        events: [
+          { eventName: 'e', data: '1' },
+          { eventName: 'e', data: '2' },
+        ],
+      },
+    ]);
+    expect(p.ab.closed).toBe(true);
+    expect(p.a.seen.error).toEqual([]);
+  });
+
+  it('a connection closed by the other side within the task loses its pending events with one error', async () => {
+    const p = enginePair();
+    p.a.engine.triggerEvent('e', '1');
+    p.ab.remoteClose();
+    await endOfTask();
+    expect(p.ab.frames).toEqual([]);
+    expect(p.a.seen.error.map((e) => e.message)).toEqual(['1 events to pb were not sent: the connection closed']);
   });
 });

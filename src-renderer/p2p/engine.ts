@@ -6,6 +6,8 @@
  * Structure:
  * - `FrameState` (pure) holds the per-frame queues and the error flag/log;
  * - `LanConnection` (one per data connection) decodes and validates frames;
+ * - `Outbox` coalesces the events of one task into one frame per link, on
+ *   links whose other end declared the `batch` capability (engines only);
  * - this class owns the broker link(s), the connections ("links") grouped per
  *   remote peer id ("sessions"), the heartbeat tick and the listeners.
  *
@@ -25,6 +27,7 @@ import { type EngineConnection, isEngineConnection, LanConnection, type SendResu
 import { createHttpDefaultBrokerSource, sameEndpoint } from './default-broker.js';
 import { FrameState, type FrameLimits, type QueuedEvent } from './frame-state.js';
 import { DEFAULT_HEARTBEAT_TIMING, HEARTBEAT_TICK_MS, type HeartbeatTiming, Liveness } from './heartbeat.js';
+import { encodePiece, fitsBatch, Outbox, type Piece } from './outbox.js';
 import type {
   BrokerEndpoint,
   DefaultBrokerSource,
@@ -36,7 +39,19 @@ import type {
   P2PEventName,
   PeerStats,
 } from './types.js';
-import { buildEvent, buildVariableEvent, type BuildResult, type Decoded, describe, isLanPartyMetadata, LAN_PARTY_METADATA, type WireEvent } from './wire.js';
+import {
+  buildEvent,
+  buildVariableEvent,
+  type BuildResult,
+  type Decoded,
+  describe,
+  ENGINE_CAPS,
+  HELLO_VERSION,
+  isLanPartyMetadata,
+  LAN_PARTY_METADATA,
+  metadataDeclares,
+  type WireEvent,
+} from './wire.js';
 import type { P2PErrorEntry } from './errors.js';
 
 /**
@@ -104,6 +119,8 @@ interface Link {
   lastMalformedErrorAt: number;
   rttPending: boolean;
   lastRttPollAt: number;
+  /** The other end declared the `batch` capability (metadata when incoming, hello when outgoing). */
+  batch: boolean;
 }
 
 interface Session {
@@ -118,6 +135,8 @@ interface Session {
   messagesOut: number;
   bytesIn: number;
   bytesOut: number;
+  framesIn: number;
+  framesOut: number;
   malformedIn: number;
 }
 
@@ -167,6 +186,9 @@ export class P2PEngine {
     event: new Set(),
     error: new Set(),
   };
+  /** Snapshots of the listener sets, taken when they change rather than on every event. */
+  private readonly listenerLists = new Map<P2PEventName, readonly unknown[]>();
+  private readonly outbox = new Outbox<Link>((link, text, bytes, count) => this.sendBatchOn(link, text, bytes, count));
   private readonly now: () => number;
   private readonly peerFactory: PeerFactory;
   private readonly heartbeat: HeartbeatTiming;
@@ -463,8 +485,10 @@ export class P2PEngine {
     const set = this.listeners[type] as Set<Listener<K>> | undefined;
     if (!set || typeof listener !== 'function') return () => undefined;
     set.add(listener);
+    this.listenerLists.delete(type);
     return () => {
       set.delete(listener);
+      this.listenerLists.delete(type);
     };
   }
 
@@ -491,6 +515,8 @@ export class P2PEngine {
         messagesOut: session.messagesOut,
         bytesIn: session.bytesIn,
         bytesOut: session.bytesOut,
+        framesIn: session.framesIn,
+        framesOut: session.framesOut,
         malformedIn: session.malformedIn,
         connectedSince: session.connectedSince,
       });
@@ -520,6 +546,7 @@ export class P2PEngine {
     this.disconnectFromAll();
     this.destroyed = true;
     for (const set of Object.values(this.listeners)) set.clear();
+    this.listenerLists.clear();
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
   }
@@ -544,7 +571,13 @@ export class P2PEngine {
   }
 
   private emit<K extends P2PEventName>(type: K, payload: P2PEventMap[K]): void {
-    for (const listener of [...this.listeners[type]] as Listener<K>[]) {
+    // A snapshot, so that (un)subscribing from a listener does not change who gets this item.
+    let list = this.listenerLists.get(type) as readonly Listener<K>[] | undefined;
+    if (!list) {
+      list = [...this.listeners[type]] as Listener<K>[];
+      this.listenerLists.set(type, list);
+    }
+    for (const listener of list) {
       try {
         listener(payload);
       } catch (error) {
@@ -819,6 +852,8 @@ export class P2PEngine {
       lastMalformedErrorAt: Number.NEGATIVE_INFINITY,
       rttPending: false,
       lastRttPollAt: now,
+      // An initiator declares its capabilities in its metadata; ours learn the answerer's from its hello.
+      batch: direction === 'incoming' && metadataDeclares(conn.metadata, 'batch'),
     };
     // An incoming connection that carries our metadata comes from an engine: text frames and heartbeat at once.
     conn.remoteIsEngine = direction === 'incoming' && isLanPartyMetadata(conn.metadata);
@@ -836,6 +871,8 @@ export class P2PEngine {
         messagesOut: 0,
         bytesIn: 0,
         bytesOut: 0,
+        framesIn: 0,
+        framesOut: 0,
         malformedIn: 0,
       };
       this.sessions.set(peerId, session);
@@ -854,8 +891,9 @@ export class P2PEngine {
     link.state = 'open';
     link.liveness.onReceive(this.now());
     if (link.conn.remoteIsEngine && link.direction === 'incoming') {
-      // Tell the initiator we are an engine too: it switches to text frames and starts its heartbeat.
-      link.conn.sendControl({ t: 'hello', v: 1 });
+      // Tell the initiator we are an engine too: it switches to text frames and starts its heartbeat,
+      // and to batches if it reads them too. Sent before anything else on the link, so it precedes any batch.
+      link.conn.sendControl({ t: 'hello', v: HELLO_VERSION, caps: ENGINE_CAPS });
     }
     const session = this.sessions.get(link.peerId);
     if (!session) return;
@@ -897,6 +935,8 @@ export class P2PEngine {
   private closeLink(link: Link, reason: DisconnectReason): void {
     if (link.state === 'closed') return;
     link.closeReason ??= reason;
+    // Events this task queued on the link leave before it closes, as they would have without coalescing.
+    this.outbox.flush(link);
     try {
       link.conn.close();
     } catch {
@@ -914,6 +954,9 @@ export class P2PEngine {
     this.links.delete(link);
     link.conn.sink = null;
     const session = this.sessions.get(link.peerId);
+    // Only when the link closed under us within the task that queued events (ours flush first).
+    const lost = this.outbox.discard(link);
+    if (lost > 0) this.recordError(`${lost} events to ${link.peerId} were not sent: the connection closed`);
     if (!wasOpen && !link.errorReported && link.closeReason !== 'local') {
       link.errorReported = true;
       this.recordError(`Could not connect to peer ${link.peerId}`);
@@ -966,6 +1009,7 @@ export class P2PEngine {
         const control = decoded.control;
         if (control.t === 'hello') {
           link.conn.remoteIsEngine = true;
+          if (control.caps?.includes('batch') === true) link.batch = true;
         } else if (control.t === 'ping') {
           if (link.conn.remoteIsEngine) link.conn.sendControl({ t: 'pong', s: control.s, ts: control.ts });
         } else {
@@ -975,15 +1019,28 @@ export class P2PEngine {
       }
       case 'event': {
         if (!session) return;
-        session.messagesIn += 1;
-        const { eventName, data } = decoded.event;
-        const result = this.frame.pushEvent(eventName, data, link.peerId);
-        if (result.outcome === 'dropped') this.droppedTotal += 1;
-        if (result.error) this.recordError(result.error);
-        this.emit('event', { name: eventName, data, sender: link.peerId });
+        session.framesIn += 1;
+        this.deliver(session, link, decoded.event);
+        return;
+      }
+      case 'batch': {
+        if (!session) return;
+        session.framesIn += 1;
+        // One queue entry and one callback per event, in order, exactly as if they had come one by one.
+        // A listener may close the link meanwhile: the rest of this frame was received, so it is delivered.
+        for (const event of decoded.events) this.deliver(session, link, event);
         return;
       }
     }
+  }
+
+  private deliver(session: Session, link: Link, event: WireEvent): void {
+    session.messagesIn += 1;
+    const { eventName, data } = event;
+    const result = this.frame.pushEvent(eventName, data, link.peerId);
+    if (result.outcome === 'dropped') this.droppedTotal += 1;
+    if (result.error) this.recordError(result.error);
+    this.emit('event', { name: eventName, data, sender: link.peerId });
   }
 
   private sendToAll(built: BuildResult): void {
@@ -991,8 +1048,17 @@ export class P2PEngine {
       this.recordError(built.error);
       return;
     }
+    // Built once for every link that batches, even when none does (then nothing is built).
+    let piece: Piece | null = null;
     for (const session of this.sessions.values()) {
-      if (session.connected) this.sendOn(session, built.event);
+      if (!session.connected) continue;
+      const link = this.primaryLink(session);
+      if (link && this.batches(link)) {
+        piece ??= encodePiece(built.event);
+        this.sendBatched(session, link, built.event, piece);
+      } else {
+        this.sendSingle(session, link, built.event);
+      }
     }
   }
 
@@ -1006,11 +1072,50 @@ export class P2PEngine {
       this.recordError(built.error);
       return;
     }
-    this.sendOn(session, built.event);
+    const link = this.primaryLink(session);
+    if (link && this.batches(link)) this.sendBatched(session, link, built.event, encodePiece(built.event));
+    else this.sendSingle(session, link, built.event);
   }
 
-  private sendOn(session: Session, event: WireEvent): void {
-    const link = this.primaryLink(session);
+  /**
+   * A link batches when its other end is an engine that declared `batch`, on a
+   * binary connection (where text frames are engine-only): never toward a
+   * stock peer, nor an older engine.
+   */
+  private batches(link: Link): boolean {
+    return link.batch && link.conn.remoteIsEngine && (link.conn.serialization === 'binary' || link.conn.serialization === 'binary-utf8');
+  }
+
+  /** Every event on a batching link goes through here, so the link keeps the send order. */
+  private sendBatched(session: Session, link: Link, event: WireEvent, piece: Piece): void {
+    if (fitsBatch(piece)) {
+      this.outbox.add(link, piece);
+      return;
+    }
+    // Too large for a batch: what is pending leaves first, then this event alone.
+    this.outbox.flush(link);
+    this.sendSingle(session, link, event);
+  }
+
+  /** The outbox's sender: one batch frame; stats count its events (and one frame). */
+  private sendBatchOn(link: Link, text: string, bytes: number, count: number): void {
+    if (link.state !== 'open') {
+      this.recordError(`${count} events to ${link.peerId} were not sent: the connection closed`);
+      return;
+    }
+    const result = link.conn.sendBatch(text, bytes, count);
+    if (!result.ok) {
+      this.recordError(result.error);
+      return;
+    }
+    const session = this.sessions.get(link.peerId);
+    if (!session) return;
+    session.messagesOut += count;
+    session.bytesOut += result.bytes;
+    session.framesOut += 1;
+  }
+
+  private sendSingle(session: Session, link: Link | undefined, event: WireEvent): void {
     if (!link) {
       this.recordError(`Peer ${session.peerId} is not connected`);
       return;
@@ -1022,6 +1127,7 @@ export class P2PEngine {
     }
     session.messagesOut += 1;
     session.bytesOut += result.bytes;
+    session.framesOut += 1;
   }
 
   // ===========================================================================

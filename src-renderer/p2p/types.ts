@@ -105,6 +105,14 @@ export interface PeerStats {
   messagesOut: number;
   bytesIn: number;
   bytesOut: number;
+  /**
+   * Messages carrying events, received / sent: one per single event or per
+   * batch, so `messagesOut / framesOut` is the coalescing factor. Events sent
+   * in a batch are counted (messages, bytes, frame) when the batch leaves, at
+   * the end of the task that queued them.
+   */
+  framesIn: number;
+  framesOut: number;
   /** Malformed messages received from that peer and dropped. */
   malformedIn: number;
   /** Epoch ms when the peer became connected, null while connecting. */

@@ -6,8 +6,11 @@ import {
   decodeValue,
   encodeControl,
   isLanPartyMetadata,
+  LAN_PARTY_METADATA,
+  MAX_BATCH_EVENTS_IN,
   MAX_EVENT_NAME_LENGTH,
   MAX_MESSAGE_BYTES,
+  metadataDeclares,
   parseWireEvent,
   utf8Length,
 } from './wire.js';
@@ -53,13 +56,56 @@ describe('decodeText', () => {
     expect(decodeText(ping, true)).toEqual({ kind: 'control', control: { t: 'ping', s: 3, ts: 1000 } });
     // From a stock peer the same object is just a malformed event: never a heartbeat.
     expect(decodeText(ping, false).kind).toBe('invalid');
-    expect(decodeText(encodeControl({ t: 'hello', v: 1 }), true)).toEqual({ kind: 'control', control: { t: 'hello', v: 1 } });
+    expect(decodeText(encodeControl({ t: 'hello', v: 1 }), true)).toEqual({ kind: 'control', control: { t: 'hello', v: 1, caps: [] } });
+  });
+
+  it('reads the capabilities of a hello, bounded; a v1 hello has none', () => {
+    expect(decodeValue({ lp: 1, t: 'hello', v: 2, caps: ['batch', 7, 'x'.repeat(40), 'later'] }, true)).toEqual({
+      kind: 'control',
+      control: { t: 'hello', v: 2, caps: ['batch', 'later'] },
+    });
+    expect(decodeValue({ lp: 1, t: 'hello', v: 2, caps: 'batch' }, true)).toEqual({ kind: 'control', control: { t: 'hello', v: 2, caps: [] } });
   });
 
   it('rejects malformed control messages', () => {
     expect(decodeValue({ lp: 1, t: 'ping', s: 'x', ts: 1 }, true).kind).toBe('invalid');
     expect(decodeValue({ lp: 1, t: 'nope' }, true).kind).toBe('invalid');
     expect(decodeValue({ lp: 1, t: 'pong', s: 1, ts: Number.NaN }, true).kind).toBe('invalid');
+  });
+});
+
+describe('batch frames', () => {
+  it('decode to every event, in order', () => {
+    expect(decodeText('{"lp":1,"t":"b","e":["a","1","b",""]}', true)).toEqual({
+      kind: 'batch',
+      events: [
+        { eventName: 'a', data: '1' },
+        { eventName: 'b', data: '' },
+      ],
+    });
+  });
+
+  it('are never honoured from a stock peer: there they are a malformed event', () => {
+    expect(decodeText('{"lp":1,"t":"b","e":["a","1"]}', false).kind).toBe('invalid');
+  });
+
+  it.each([
+    ['no entries', { e: [] }],
+    ['not an array', { e: 'a,1' }],
+    ['missing', {}],
+    ['an odd number of entries', { e: ['a', '1', 'b'] }],
+    ['a name that is not a string', { e: ['a', '1', 5, '2'] }],
+    ['an empty name', { e: ['', '1'] }],
+    ['a name too long', { e: ['n'.repeat(MAX_EVENT_NAME_LENGTH + 1), '1'] }],
+    ['data that is not a string', { e: ['a', { x: 1 }] }],
+    ['too many events', { e: Array.from({ length: (MAX_BATCH_EVENTS_IN + 1) * 2 }, () => 'a') }],
+  ])('with %s are dropped whole (one malformed frame), never thrown', (_what, fields) => {
+    expect(decodeValue({ lp: 1, t: 'b', ...fields }, true).kind).toBe('invalid');
+  });
+
+  it('are bounded by the frame-size limit before parsing', () => {
+    const huge = `{"lp":1,"t":"b","e":["a","${'x'.repeat(MAX_MESSAGE_BYTES)}"]}`;
+    expect(decodeText(huge, true)).toEqual({ kind: 'invalid', reason: 'message is too large' });
   });
 });
 
@@ -117,5 +163,12 @@ describe('helpers', () => {
     expect(isLanPartyMetadata({ lanParty: '1' })).toBe(false);
     expect(isLanPartyMetadata(undefined)).toBe(false);
     expect(isLanPartyMetadata(null)).toBe(false);
+  });
+
+  it('reads capabilities from our metadata only', () => {
+    expect(metadataDeclares(LAN_PARTY_METADATA, 'batch')).toBe(true);
+    expect(metadataDeclares({ lanParty: 1 }, 'batch')).toBe(false);
+    expect(metadataDeclares({ caps: ['batch'] }, 'batch')).toBe(false);
+    expect(metadataDeclares({ lanParty: 1, caps: { 0: 'batch' } }, 'batch')).toBe(false);
   });
 });

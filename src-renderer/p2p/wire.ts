@@ -27,23 +27,57 @@ export const MAX_EVENT_NAME_LENGTH = 256;
  */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * Capabilities this engine declares to another engine: in the metadata of
+ * the connections it opens, and in the hello it answers incoming ones with.
+ * `batch`: it reads batch frames (several events in one frame, see
+ * `parseBatch`). Older engines declare none; stock peers send neither.
+ */
+export const ENGINE_CAPS = ['batch'] as const;
+
+/** Version of the hello: 1 had no capabilities, 2 carries `caps`. */
+export const HELLO_VERSION = 2;
+
 /** Metadata our engine attaches to the connections it opens (PeerJS `metadata`). */
-export const LAN_PARTY_METADATA = { lanParty: 1 } as const;
+export const LAN_PARTY_METADATA = { lanParty: 1, caps: ENGINE_CAPS } as const;
 
 /** True when a connection's metadata says the other end is a LAN Party engine. */
 export function isLanPartyMetadata(metadata: unknown): boolean {
   return typeof metadata === 'object' && metadata !== null && (metadata as { lanParty?: unknown }).lanParty === 1;
 }
 
+/** Capabilities named in untrusted input (metadata or hello): bounded, non-strings ignored. */
+export function parseCaps(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.slice(0, 16).filter((c): c is string => typeof c === 'string' && c.length <= 32);
+}
+
+/** True when an engine's connection metadata declares `cap`. */
+export function metadataDeclares(metadata: unknown, cap: string): boolean {
+  return isLanPartyMetadata(metadata) && parseCaps((metadata as { caps?: unknown }).caps).includes(cap);
+}
+
 export type ControlMessage =
-  | { t: 'hello'; v: number }
+  | { t: 'hello'; v: number; caps?: readonly string[] }
   | { t: 'ping'; s: number; ts: number }
   | { t: 'pong'; s: number; ts: number };
 
 export type Decoded =
   | { kind: 'event'; event: WireEvent }
+  | { kind: 'batch'; events: WireEvent[] }
   | { kind: 'control'; control: ControlMessage }
   | { kind: 'invalid'; reason: string };
+
+/** Why a received (name, data) pair is not a valid event, or null when it is. */
+function eventProblem(eventName: unknown, data: unknown): string | null {
+  if (typeof eventName !== 'string') return 'eventName is not a string';
+  if (eventName.length === 0 || eventName.length > MAX_EVENT_NAME_LENGTH) {
+    return `eventName length ${eventName.length} is outside 1..${MAX_EVENT_NAME_LENGTH}`;
+  }
+  if (typeof data !== 'string') return 'data is not a string';
+  if (data.length > MAX_MESSAGE_BYTES) return 'data is too large';
+  return null;
+}
 
 /** Validates the shape of a received value as a game event. Extra keys are ignored. */
 export function parseWireEvent(value: unknown): Decoded {
@@ -51,23 +85,49 @@ export function parseWireEvent(value: unknown): Decoded {
     return { kind: 'invalid', reason: 'not an object' };
   }
   const { eventName, data } = value as { eventName?: unknown; data?: unknown };
-  if (typeof eventName !== 'string') return { kind: 'invalid', reason: 'eventName is not a string' };
-  if (eventName.length === 0 || eventName.length > MAX_EVENT_NAME_LENGTH) {
-    return { kind: 'invalid', reason: `eventName length ${eventName.length} is outside 1..${MAX_EVENT_NAME_LENGTH}` };
+  const problem = eventProblem(eventName, data);
+  if (problem !== null) return { kind: 'invalid', reason: problem };
+  return { kind: 'event', event: { eventName: eventName as string, data: data as string } };
+}
+
+/**
+ * Most events accepted in one received batch. Our senders flush at
+ * `MAX_BATCH_EVENTS` (outbox.ts); the margin lets a later version raise it,
+ * and the frame-size limit bounds the batch anyway.
+ */
+export const MAX_BATCH_EVENTS_IN = 16_384;
+
+/**
+ * A batch frame, `{ lp: 1, t: 'b', e: [name1, data1, name2, data2, …] }`:
+ * validated as a whole before anything is delivered. A batch with any bad
+ * entry comes from a broken or hostile sender (ours only batch events they
+ * validated): it is dropped entirely, and counted once, like any malformed
+ * frame, so a frame is never half-delivered.
+ */
+export function parseBatch(value: Record<string, unknown>): Decoded {
+  const e = value.e;
+  if (!Array.isArray(e) || e.length === 0 || e.length % 2 !== 0) return { kind: 'invalid', reason: 'malformed batch' };
+  if (e.length / 2 > MAX_BATCH_EVENTS_IN) return { kind: 'invalid', reason: `batch of more than ${MAX_BATCH_EVENTS_IN} events` };
+  const events: WireEvent[] = new Array<WireEvent>(e.length / 2);
+  for (let i = 0; i < e.length; i += 2) {
+    const eventName: unknown = e[i];
+    const data: unknown = e[i + 1];
+    const problem = eventProblem(eventName, data);
+    if (problem !== null) return { kind: 'invalid', reason: `batch entry ${i / 2}: ${problem}` };
+    events[i / 2] = { eventName: eventName as string, data: data as string };
   }
-  if (typeof data !== 'string') return { kind: 'invalid', reason: 'data is not a string' };
-  if (data.length > MAX_MESSAGE_BYTES) return { kind: 'invalid', reason: 'data is too large' };
-  return { kind: 'event', event: { eventName, data } };
+  return { kind: 'batch', events };
 }
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-/** Validates a control message (only called on connections between two engines). */
+/** Validates a control message or a batch (only called on connections between two engines). */
 export function parseControl(value: Record<string, unknown>): Decoded {
   const t = value.t;
-  if (t === 'hello' && isFiniteNumber(value.v)) return { kind: 'control', control: { t, v: value.v } };
+  if (t === 'b') return parseBatch(value);
+  if (t === 'hello' && isFiniteNumber(value.v)) return { kind: 'control', control: { t, v: value.v, caps: parseCaps(value.caps) } };
   if ((t === 'ping' || t === 'pong') && isFiniteNumber(value.s) && isFiniteNumber(value.ts)) {
     return { kind: 'control', control: { t, s: value.s, ts: value.ts } };
   }
