@@ -53,6 +53,13 @@ export interface EngineConnection {
   readonly serialization: string;
   remoteIsEngine: boolean;
   sink: FrameSink | null;
+  /**
+   * Called for EVERY frame that arrives, including chunks consumed into a
+   * message still being reassembled: proof the peer is alive. Without it a
+   * large message taking longer than the heartbeat timeout to arrive (its
+   * chunks queued ahead of the pings) made a busy link look silent.
+   */
+  activity: (() => void) | null;
   readonly peerConnection?: RTCPeerConnection | null;
   sendEvent(event: WireEvent): SendResult;
   sendControl(control: ControlMessage): SendResult;
@@ -98,6 +105,7 @@ export class LanConnection extends BufferedConnection {
   override readonly serialization: Serialization;
   /** Where decoded frames go (set by the engine as soon as it sees the connection). */
   sink: FrameSink | null = null;
+  activity: (() => void) | null = null;
   /** The other end is a LAN Party engine: control messages are honoured and we send text frames. */
   remoteIsEngine = false;
   /** `json` only: the remote speaks text frames (PeerJS 1.4.x) rather than UTF-8 binary frames (1.5.x). */
@@ -124,6 +132,7 @@ export class LanConnection extends BufferedConnection {
   }
 
   protected override _handleDataMessage(e: MessageEvent): void {
+    this.activity?.();
     const data: unknown = e.data;
     const bytes = LanConnection.frameBytes(data);
     let decoded: Decoded | null;

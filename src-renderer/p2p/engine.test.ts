@@ -34,6 +34,7 @@ class Emitter {
 class FakeConn extends Emitter implements EngineConnection {
   remoteIsEngine = false;
   sink: FrameSink | null = null;
+  activity: (() => void) | null = null;
   open = false;
   closed = false;
   /** Every event sent, alone or in a batch, in order. */
@@ -536,6 +537,21 @@ describe('heartbeat between engines', () => {
     inc.emit('close');
     vi.advanceTimersByTime(5_000);
     expect(r.seen.peerDisconnected).toHaveLength(1);
+  });
+
+  it('an engine peer busy sending one large chunked message is not mistaken for a silent one', () => {
+    const r = readyRig();
+    const inc = r.last().incoming('a', { lanParty: 1 });
+    inc.openNow();
+    // 5 s of chunks of a message still being reassembled (no complete frame, its pings queued behind).
+    for (let i = 0; i < 50; i += 1) {
+      vi.advanceTimersByTime(100);
+      inc.activity?.();
+    }
+    expect(r.seen.peerDisconnected).toEqual([]);
+    // Once the chunks stop and nothing else comes, the usual timeout applies.
+    vi.advanceTimersByTime(2_600);
+    expect(r.seen.peerDisconnected).toEqual([{ peerId: 'a', reason: 'timeout' }]);
   });
 
   it('a stock peer is never pinged and never timed out by silence alone', () => {

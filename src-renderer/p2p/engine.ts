@@ -858,6 +858,9 @@ export class P2PEngine {
     // An incoming connection that carries our metadata comes from an engine: text frames and heartbeat at once.
     conn.remoteIsEngine = direction === 'incoming' && isLanPartyMetadata(conn.metadata);
     conn.sink = (decoded, bytes) => this.onFrame(link, decoded, bytes);
+    conn.activity = () => {
+      if (link.state !== 'closed') link.liveness.onReceive(this.now());
+    };
     let session = this.sessions.get(peerId);
     if (!session) {
       session = {
@@ -953,6 +956,7 @@ export class P2PEngine {
     link.state = 'closed';
     this.links.delete(link);
     link.conn.sink = null;
+    link.conn.activity = null;
     const session = this.sessions.get(link.peerId);
     // Only when the link closed under us within the task that queued events (ours flush first).
     const lost = this.outbox.discard(link);
