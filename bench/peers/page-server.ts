@@ -8,17 +8,12 @@
  *   /dashboard/   the built renderer (out/renderer), for the dashboard scenario
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serveStatic } from '../../src-main/host/static-files.js';
+import { startFixtureServer, type FixtureServer } from '../../e2e/fixtures/fixture-origin.js';
 import { transpile } from '../lib/transpile.mjs';
 import { REPO_ROOT } from '../lib/paths.js';
 
-export interface PageServer {
-  origin: string;
-  close(): Promise<void>;
-}
+export type PageServer = FixtureServer;
 
 const PAGES = path.join(REPO_ROOT, 'bench/pages');
 const INDEX_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LAN Party bench</title><script type="module" src="./page.js"></script></head><body></body></html>';
@@ -29,27 +24,27 @@ const MOUNTS: Record<string, string> = {
   '/dashboard/': 'out/renderer',
 };
 
-export async function startPageServer(): Promise<PageServer> {
+export function startPageServer(): Promise<PageServer> {
   const cache = new Map<string, string>();
-  const roots = Object.entries(MOUNTS)
-    .filter(([, folder]) => fs.existsSync(path.join(REPO_ROOT, folder)))
-    .map(([prefix, folder]) => [prefix, fs.realpathSync(path.join(REPO_ROOT, folder))] as const);
-  const server = http.createServer((req, res) => {
+  return startFixtureServer(MOUNTS, {
+    optionalMounts: true,
     // Cross-origin isolation: performance.now() then ticks in 5 µs instead of 100 µs, which sub-ms RTTs need.
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    const url = new URL(req.url ?? '/', 'http://bench.invalid');
-    if (url.pathname === '/bench/index.html') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(INDEX_HTML);
-      return;
-    }
-    const page = /^\/bench\/([a-z-]+)\.js$/.exec(url.pathname)?.[1];
-    if (page) {
+    headers: {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    },
+    route: (_req, res, url) => {
+      if (url.pathname === '/bench/index.html') {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(INDEX_HTML);
+        return true;
+      }
+      const page = /^\/bench\/([a-z-]+)\.js$/.exec(url.pathname)?.[1];
+      if (!page) return false;
       const file = path.join(PAGES, `${page}.ts`);
       if (!fs.existsSync(file)) {
         res.writeHead(404).end('no such bench module');
-        return;
+        return true;
       }
       let js = cache.get(file);
       if (js === undefined) {
@@ -57,25 +52,7 @@ export async function startPageServer(): Promise<PageServer> {
         cache.set(file, js);
       }
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }).end(js);
-      return;
-    }
-    for (const [prefix, root] of roots) {
-      if (!url.pathname.startsWith(prefix)) continue;
-      const inner = new URL(url.href);
-      inner.pathname = url.pathname.slice(prefix.length - 1);
-      serveStatic(root, req, res, inner);
-      return;
-    }
-    res.writeHead(404).end('not found');
+      return true;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
