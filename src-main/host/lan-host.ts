@@ -133,7 +133,7 @@ export class LanHost {
 
   /** With a request, the default broker is given as that client can reach it (see defaultEndpointFor). */
   getLanState(req?: http.IncomingMessage): LanState {
-    const found = this.discovery?.getState() ?? this.selfOnlyState();
+    const found = this.getLanStateWithoutElection();
     const elected = this.election.get();
     const defaultBroker = elected && req ? { ...elected, endpoint: this.defaultEndpointFor(req.headers.host) ?? elected.endpoint } : elected;
     return { ...found, defaultBroker };
