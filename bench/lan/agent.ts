@@ -15,6 +15,7 @@
 import readline from 'node:readline';
 import { WebSocket } from 'ws';
 import type { LanState } from '../../src-preload/contract.js';
+import { registerOnce } from '../lib/register-probe.js';
 
 export interface WatchRequest {
   id: number;
@@ -65,21 +66,6 @@ async function getLan(url: string): Promise<LanState | null> {
   }
 }
 
-/** One registration attempt: true when the broker answered OPEN. */
-function tryRegister(wsUrl: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(wsUrl);
-    const finish = (ok: boolean): void => {
-      clearTimeout(timer);
-      ws.terminate();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => finish(false), 1_000);
-    ws.on('message', (data) => finish(String(data).includes('"OPEN"')));
-    ws.on('error', () => finish(false));
-    ws.on('close', () => finish(false));
-  });
-}
 
 async function until(deadline: number, check: () => Promise<boolean>): Promise<number | null> {
   while (now() < deadline) {
@@ -93,7 +79,7 @@ async function watch(request: WatchRequest): Promise<WatchReply> {
   const deadline = now() + Math.min(request.timeoutMs, 30_000);
   const wsUrl = `${request.hostUrl.replace(/^http/, 'ws')}/peerjs?key=peerjs&id=agent${request.id}&token=agent`;
   const [brokerAt, announcedAt, listedAt] = await Promise.all([
-    until(deadline, () => tryRegister(wsUrl)),
+    until(deadline, () => registerOnce(wsUrl)),
     until(deadline, async () => {
       const state = await getLan(request.hostUrl);
       return state?.discovery === 'running' && state.instances.some((i) => i.self && i.broker !== null);

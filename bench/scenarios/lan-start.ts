@@ -18,12 +18,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import path from 'node:path';
-import { WebSocket } from 'ws';
 import { startLanHost } from '../../e2e/lan/harness/hosts.js';
 import { SimulatedLan, exited, type LanNode } from '../../e2e/lan/harness/netns.js';
 import { delay } from '../lib/context.js';
 import type { BenchContext } from '../lib/context.js';
 import { CLI, LOADER, REPO_ROOT } from '../lib/paths.js';
+import { registerOnce } from '../lib/register-probe.js';
 import type { Row, Where } from '../lib/results.js';
 import { median, percentile } from '../lib/stats.js';
 import type { DiscoverReply, DiscoverRequest, WatchReply, WatchRequest } from '../lan/agent.js';
@@ -160,7 +160,7 @@ async function loopbackSamples(ctx: BenchContext, count: number): Promise<StartS
     watchPrinted(child, sample);
     const deadline = Date.now() + 15_000;
     while (sample.brokerAt === null && Date.now() < deadline && child.exitCode === null) {
-      if (await register(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=probe${i}&token=p`)) sample.brokerAt = clock();
+      if (await registerOnce(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=probe${i}&token=p`)) sample.brokerAt = clock();
       else await delay(5);
     }
     await stopChild(child);
@@ -169,20 +169,6 @@ async function loopbackSamples(ctx: BenchContext, count: number): Promise<StartS
   return samples;
 }
 
-function register(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    const finish = (ok: boolean): void => {
-      clearTimeout(timer);
-      ws.terminate();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => finish(false), 1_000);
-    ws.on('message', (data) => finish(String(data).includes('"OPEN"')));
-    ws.on('error', () => finish(false));
-    ws.on('close', () => finish(false));
-  });
-}
 
 function ms(at: number | null, from: number): string {
   return at === null ? '—' : `${(at - from).toFixed(0)} ms`;
