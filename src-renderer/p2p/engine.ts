@@ -123,21 +123,19 @@ interface Link {
   batch: boolean;
 }
 
-interface Session {
+/** The counters a session keeps are exactly those `getPeerStats()` reports. */
+type SessionCounters = Pick<
+  PeerStats,
+  'connectedSince' | 'messagesIn' | 'messagesOut' | 'bytesIn' | 'bytesOut' | 'framesIn' | 'framesOut' | 'malformedIn'
+>;
+
+interface Session extends SessionCounters {
   peerId: string;
   links: Link[];
   connected: boolean;
   direction: Direction;
   /** Already queued for the frame "Peer connected" condition during this connected period. */
   frameReported: boolean;
-  connectedSince: number | null;
-  messagesIn: number;
-  messagesOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  framesIn: number;
-  framesOut: number;
-  malformedIn: number;
 }
 
 interface Signal {
