@@ -4,7 +4,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/fixtures/chromium.js';
 /**
  * Three e2e tiers (see DESIGN.md): web (Chromium against real headless hosts
  * on loopback), lan (network namespaces; root only), electron (needs the
- * Electron binary; skipped with a printed reason where there is none).
+ * Electron binary; skipped with a printed reason where there is none). Plus
+ * the security suite: attacks on a real host, from a hosted game in Chromium
+ * and from LAN machines in Node; it prints an attack/attempts/outcome table.
  * `npm run build` must have run: the specs use the built output.
  */
 export default defineConfig({
@@ -17,13 +19,15 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   workers: 1,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  reporter: [['list'], ['./e2e/fixtures/attack-reporter.ts'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     trace: 'retain-on-failure',
   },
   projects: [
     { name: 'web', testDir: './e2e/web' },
+    // Attacks against a real host (a hosted evil game, a flooding LAN machine); prints its table at the end.
+    { name: 'security', testDir: './e2e/security' },
     { name: 'lan', testDir: './e2e/lan' },
     { name: 'electron', testDir: './e2e/electron' },
   ],
