@@ -1,26 +1,14 @@
 /**
  * Electron side of hosted games: the native picker and the game window. A game
  * window is sandboxed, has no preload (so no `window.lanParty` control API),
- * runs in its own session, and may navigate within its game's origin only.
+ * runs in its own session, and may navigate within its game's origin only
+ * (address and the game's own port: not the host's port, not another game).
  */
 import { BrowserWindow, dialog } from 'electron';
 import type { TransportHandlers } from './host/host-api.js';
+import { isLanGameUrl } from './host/lan-game-url.js';
 import type { LanHost } from './host/lan-host.js';
 import { gameWebPreferences, registerGameWindow } from './security.js';
-
-/** Only URLs of games hosted by an instance of this LAN (or this machine) open. */
-export function isLanGameUrl(raw: string, host: LanHost): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:' || !/^\/games\/[0-9a-f]{8}\//.test(url.pathname)) return false;
-  const known = new Set(['127.0.0.1', 'localhost', ...host.addresses()]);
-  for (const instance of host.getLanState().instances) for (const address of instance.addresses) known.add(address);
-  return known.has(url.hostname);
-}
 
 export function electronGameHandlers(host: LanHost, parent: () => BrowserWindow | null): TransportHandlers {
   return {

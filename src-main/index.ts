@@ -1,14 +1,15 @@
 /**
  * Electron entry: lifecycle and wiring only. The host core runs in-process;
  * the contract is bound to ipcMain; the page is served from the build through
- * the privileged `lan-party://app` scheme, with the same CSP as in browsers.
+ * the privileged `lan-party://app` scheme, with the same page headers (CSP,
+ * Referrer-Policy) as in browsers.
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
 import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
 import { eventChannels } from '../src-preload/contract.js';
-import { CONTENT_SECURITY_POLICY } from './host/content-security-policy.js';
+import { PAGE_HEADERS } from './host/content-security-policy.js';
 import { createInvokeHandlers, forwardHostEvents } from './host/host-api.js';
 import { LanHost } from './host/lan-host.js';
 import { defaultSettings } from './host/settings.js';
@@ -52,7 +53,8 @@ function serveAppScheme(): void {
     if (!resolved.ok) return new Response('Not found', { status: resolved.status });
     const response = await net.fetch(pathToFileURL(resolved.file).href);
     const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    // CSP, no Referer (a game window opened from here learns nothing of the app), no framing.
+    for (const [name, value] of Object.entries(PAGE_HEADERS)) headers.set(name, value);
     return new Response(response.body, { status: response.status, headers });
   });
 }

@@ -26,7 +26,7 @@ export function hardenedWebPreferences(preload: string): WebPreferences {
   };
 }
 
-/** Game windows may navigate within their game's origin only. */
+/** Game windows may navigate within their game's origin only: its address and its own port (the host's port and other games are other origins). */
 const gameOrigins = new WeakMap<WebContents, string>();
 
 export const GAME_PARTITION = 'lan-party-games';
@@ -34,6 +34,11 @@ export const GAME_PARTITION = 'lan-party-games';
 function isOwnPage(url: string, devServerUrl: string | undefined): boolean {
   const origin = originOf(url);
   return origin !== null && (origin === originOf(APP_ORIGIN) || (devServerUrl !== undefined && origin === originOf(devServerUrl)));
+}
+
+/** A blob: URL our own page created (`blob:lan-party://app/<uuid>`). */
+function isOwnBlob(url: string, devServerUrl: string | undefined): boolean {
+  return url.startsWith('blob:') && isOwnPage(url.slice('blob:'.length), devServerUrl);
 }
 
 /** Call once, before `app.whenReady()`. */
@@ -65,8 +70,11 @@ export function applySessionHardening(devServerUrl: string | undefined): void {
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => {
     return permission === 'media' && isOwnPage(requestingOrigin, devServerUrl);
   });
-  // Nothing in the app downloads files or needs devices beyond media.
-  ses.on('will-download', (event) => event.preventDefault());
+  // The one download: the event console saves an event's full data from a blob: URL our page made
+  // (Electron asks where to save it). Anything else is refused; no device beyond media is needed.
+  ses.on('will-download', (event, item) => {
+    if (!isOwnBlob(item.getURL(), devServerUrl)) event.preventDefault();
+  });
   ses.setDevicePermissionHandler(() => false);
   // Games run in their own session with no shared storage and no device access.
   // The media permission CHECK is answered "granted" (requests are still denied):

@@ -1,6 +1,6 @@
 /** The contract refuses every malformed input with a message that says what is wrong. */
 import { describe, expect, it } from 'vitest';
-import { BridgeRequestSchema, invokeChannels, parseInvokeInput, type InvokeName } from './contract.js';
+import { BRIDGE_PROTOCOL, BridgeRequestSchema, bridgeProtocols, invokeChannels, parseInvokeInput, tokenFromProtocols, type InvokeName } from './contract.js';
 
 describe('invoke input validation', () => {
   const cases: [InvokeName, unknown, RegExp][] = [
@@ -50,5 +50,23 @@ describe('invoke input validation', () => {
     expect(BridgeRequestSchema.safeParse({ id: 1, method: 'x'.repeat(65) }).success).toBe(false);
     expect(BridgeRequestSchema.safeParse({ id: 1, method: 'getLanState', extra: true }).success).toBe(false);
     expect(BridgeRequestSchema.safeParse({ id: 1, method: 'getLanState' }).success).toBe(true);
+  });
+});
+
+describe('bridge handshake protocols', () => {
+  it('carries the token as a subprotocol, read back from the header a server receives', () => {
+    expect(bridgeProtocols()).toEqual([BRIDGE_PROTOCOL]);
+    expect(bridgeProtocols(null)).toEqual([BRIDGE_PROTOCOL]);
+    const offered = bridgeProtocols('abc_DEF-123');
+    expect(offered[0]).toBe(BRIDGE_PROTOCOL);
+    // Every name must be an HTTP token, or browsers and ws refuse the handshake.
+    for (const name of offered) expect(name).toMatch(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/);
+    expect(tokenFromProtocols(offered.join(', '))).toBe('abc_DEF-123');
+    expect(tokenFromProtocols(BRIDGE_PROTOCOL)).toBeNull();
+    expect(tokenFromProtocols(undefined)).toBeNull();
+  });
+
+  it('makes settings a control channel: players get none', () => {
+    expect(invokeChannels.getSettings.access).toBe('control');
   });
 });

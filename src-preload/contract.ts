@@ -57,6 +57,8 @@ export const BrokerOptionsSchema = z
     path: BrokerPathSchema,
     key: BrokerKeySchema,
     concurrentLimit: z.number().int().min(1).max(100_000),
+    /** Signaling sockets open at once from one address (one machine), so one machine cannot fill `concurrentLimit`. */
+    perAddressLimit: z.number().int('clients per machine is a whole number').min(1, 'allow at least 1 client per machine').max(100_000),
     /** Milliseconds without a heartbeat before the broker drops a client. */
     aliveTimeoutMs: z.number().int().min(1_000).max(600_000),
     /** Whether `GET <path>/<key>/peers` lists the connected ids. */
@@ -70,6 +72,8 @@ export const DEFAULT_BROKER_OPTIONS: BrokerOptions = {
   path: '/',
   key: 'peerjs',
   concurrentLimit: 5_000,
+  /** A machine running a handful of games and tabs, each a client, with a wide margin. */
+  perAddressLimit: 64,
   aliveTimeoutMs: 60_000,
   allowDiscovery: true,
 };
@@ -86,6 +90,21 @@ export const IceServerSchema = z
   .strict();
 export type IceServer = z.infer<typeof IceServerSchema>;
 
+/**
+ * Limits on a hosted game's .zip, checked against its central directory before
+ * anything is inflated (defaults and why: src-main/host/settings.ts).
+ */
+export const ArchiveLimitsSchema = z
+  .object({
+    maxEntries: z.number().int('a whole number of files').min(1, 'at least 1 file').max(1_000_000, 'at most 1,000,000 files'),
+    /** Bytes once inflated, declared and real, per archive. */
+    maxTotalBytes: z.number().int('a whole number of bytes').min(1024 ** 2, 'at least 1 MiB').max(64 * 1024 ** 3, 'at most 64 GiB'),
+    /** Inflated size over compressed size, per entry and for the whole archive. */
+    maxRatio: z.number().min(1, 'a ratio of at least 1').max(100_000, 'a ratio of at most 100,000'),
+  })
+  .strict();
+export type ArchiveLimits = z.infer<typeof ArchiveLimitsSchema>;
+
 export const SettingsSchema = z
   .object({
     displayName: DisplayNameSchema,
@@ -95,6 +114,7 @@ export const SettingsSchema = z
     interfaces: z.array(z.string().min(1).max(64)).max(16),
     discovery: z.boolean(),
     autoConnect: z.boolean(),
+    archive: ArchiveLimitsSchema,
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -107,6 +127,7 @@ export const SettingsPatchSchema = z
     interfaces: z.array(z.string().min(1).max(64)).max(16).optional(),
     discovery: z.boolean().optional(),
     autoConnect: z.boolean().optional(),
+    archive: ArchiveLimitsSchema.partial().strict().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
@@ -114,6 +135,9 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 // ---------------------------------------------------------------------------
 // State published by the host
 // ---------------------------------------------------------------------------
+
+/** At most this many ids in `BrokerState.clientIds` (64 ids of at most 64 characters: ~4.5 KiB). */
+export const BROKER_STATE_MAX_CLIENT_IDS = 64;
 
 export interface BrokerState {
   running: boolean;
@@ -123,7 +147,11 @@ export interface BrokerState {
   addresses: string[];
   path: string;
   key: string;
-  /** Ids of the signaling clients currently registered. */
+  /**
+   * Ids of the signaling clients currently registered, the first
+   * BROKER_STATE_MAX_CLIENT_IDS in sort order (`clients` is the total), so what
+   * a dashboard receives stays small whatever the LAN's clients do.
+   */
   clientIds: string[];
   clients: number;
   /** Epoch ms when the broker started, null when stopped. */
@@ -133,6 +161,10 @@ export interface BrokerState {
   lastError: string | null;
   /** Garbage or malformed frames received and dropped since start. */
   rejectedFrames: number;
+  /** Well-formed messages dropped since start: over the byte bound for absent ids, or to a client that does not read. */
+  droppedMessages: number;
+  /** Registrations refused since start by the per-address limit or an invalid id. */
+  refusedRegistrations: number;
 }
 
 /** Where a browser or the engine should register: what "use default broker" means on this LAN. */
@@ -156,8 +188,11 @@ export interface LanBroker {
 export interface LanGame {
   /** Display name (bounded, no control characters; may be shortened to fit the record). */
   name: string;
-  /** URL path on that instance's HTTP port (`httpPort`), `/games/<8 hex digits>/`. */
-  path: string;
+  /**
+   * The game's own HTTP port on that instance: each hosted game is its own
+   * origin (`http://<address>:<port>/`), never the origin of a dashboard or a bridge.
+   */
+  port: number;
 }
 
 export interface LanInstance {
@@ -166,11 +201,11 @@ export interface LanInstance {
   /** An address this machine can reach the instance on (same subnet as the packet's source). */
   address: string | null;
   addresses: string[];
-  /** HTTP port of that instance's host (serves /api/lan, games, the broker). */
+  /** HTTP port of that instance's host (serves /api/lan and the broker; games have ports of their own). */
   httpPort: number;
   broker: LanBroker | null;
   peerId: string | null;
-  /** Games this instance serves, reachable at `http://<address>:<httpPort><path>` (at most 8). */
+  /** Games this instance serves, each at `http://<address>:<game port>/` (at most 8). */
   games: LanGame[];
   protocolVersion: number;
   self: boolean;
@@ -185,15 +220,15 @@ export interface DefaultBroker {
   reason: string;
 }
 
-/** A game this host serves to the LAN under `path` on its HTTP port. */
+/** A game this host serves to the LAN at the root of its own port (its own origin). */
 export interface HostedGame {
   id: string;
   name: string;
   /** Folder or .zip on the host machine (shown to callers with host control only). */
   source: string;
   kind: 'folder' | 'zip';
-  /** URL path on this host, e.g. `/games/1a2b3c4d/`. */
-  path: string;
+  /** The game's own HTTP port on this host: the game is `http://<host address>:<port>/`. */
+  port: number;
   startedAt: number;
 }
 
@@ -206,18 +241,33 @@ export interface LanState {
   ignoredRecords: number;
 }
 
-export interface HostState {
+interface HostStateBase {
   instanceId: string;
   displayName: string;
   /** 'electron' when the contract is served over IPC, 'headless' over the WebSocket bridge. */
   mode: 'electron' | 'headless';
-  /** Whether this caller may use control channels (start/stop broker, settings). */
-  canControl: boolean;
   broker: BrokerState;
   lan: LanState;
-  settings: Settings;
   /** Games this host serves (`source` blanked for callers without control). */
   games: HostedGame[];
+}
+
+/**
+ * What a caller learns about the host. A player (no control) gets no settings
+ * at all: they hold TURN credentials, interface names and broker limits, and a
+ * player's dashboard keeps its own name and auto-connect in its browser.
+ */
+export type HostState = HostStateBase & (ControlView | PlayerView);
+
+interface ControlView {
+  /** Whether this caller may use control channels (start/stop broker, settings). */
+  canControl: true;
+  settings: Settings;
+}
+
+interface PlayerView {
+  canControl: false;
+  settings: null;
 }
 
 // ---------------------------------------------------------------------------
@@ -238,7 +288,8 @@ export const invokeChannels = {
   getLanState: { channel: 'lan-party:lan:get-state', access: 'player', input: NoInput, output: z.custom<LanState>() },
   startBroker: { channel: 'lan-party:broker:start', access: 'control', input: NoInput, output: z.custom<BrokerState>() },
   stopBroker: { channel: 'lan-party:broker:stop', access: 'control', input: NoInput, output: z.custom<BrokerState>() },
-  getSettings: { channel: 'lan-party:settings:get', access: 'player', input: NoInput, output: z.custom<Settings>() },
+  /** Control only: the settings carry TURN credentials and the host's interfaces (players get `settings: null` in the host state). */
+  getSettings: { channel: 'lan-party:settings:get', access: 'control', input: NoInput, output: z.custom<Settings>() },
   updateSettings: {
     channel: 'lan-party:settings:update',
     access: 'control',
@@ -354,6 +405,33 @@ export function parseInvokeInput<N extends InvokeName>(
 
 /** Path of the bridge WebSocket on the headless host. */
 export const BRIDGE_PATH = '/lan-party/bridge';
+
+/** The control token `lan-party host` prints (or is given with `--token`). */
+export const ControlTokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,128}$/, 'the token is 8 to 128 letters, digits, "-" or "_"');
+
+/** The bridge's WebSocket subprotocol; the host selects it in the handshake. */
+export const BRIDGE_PROTOCOL = 'lan-party.v1';
+const TOKEN_PROTOCOL_PREFIX = 'lan-party.token.';
+
+/**
+ * The subprotocols a bridge client offers: the token travels in the handshake's
+ * `Sec-WebSocket-Protocol` header, never in the URL (URLs end up in logs,
+ * history and Referer headers). The token's characters are all valid there.
+ */
+export function bridgeProtocols(token?: string | null): string[] {
+  return token ? [BRIDGE_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`] : [BRIDGE_PROTOCOL];
+}
+
+/** The token a client offered among its subprotocols (the raw header value), or null. */
+export function tokenFromProtocols(header: string | undefined): string | null {
+  for (const protocol of (header ?? '').split(',')) {
+    const name = protocol.trim();
+    if (name.startsWith(TOKEN_PROTOCOL_PREFIX)) return name.slice(TOKEN_PROTOCOL_PREFIX.length);
+  }
+  return null;
+}
 
 export const BridgeRequestSchema = z
   .object({

@@ -30,14 +30,14 @@ export interface WebBridgeClient extends LanPartyApi {
   close(): void;
 }
 
-export function bridgeUrl(location: Location): string {
+/** The bridge of the host that served this page. Never carries the token: that goes in the handshake's protocols. */
+export function bridgeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const token = new URLSearchParams(location.search).get('token');
-  const query = token ? `?token=${encodeURIComponent(token)}` : '';
-  return `${protocol}//${location.host}${BRIDGE_PATH}${query}`;
+  return `${protocol}//${location.host}${BRIDGE_PATH}`;
 }
 
-export function createWebBridgeClient(url: string): WebBridgeClient {
+/** `protocols`: from the contract's `bridgeProtocols` (with the control token when this tab has one). */
+export function createWebBridgeClient(url: string, protocols: string[]): WebBridgeClient {
   let socket: WebSocket | null = null;
   let open = false;
   let closed = false;
@@ -55,7 +55,7 @@ export function createWebBridgeClient(url: string): WebBridgeClient {
 
   const connect = (): void => {
     if (closed) return;
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, protocols);
     socket = ws;
     ws.onopen = () => {
       backoff = 250;

@@ -14,7 +14,7 @@
  */
 import readline from 'node:readline';
 import { WebSocket } from 'ws';
-import type { LanState } from '../../src-preload/contract.js';
+import { bridgeProtocols, type LanState } from '../../src-preload/contract.js';
 import { registerOnce } from '../lib/register-probe.js';
 
 export interface WatchRequest {
@@ -37,8 +37,10 @@ export interface WatchReply {
 
 export interface DiscoverRequest {
   id: number;
-  /** `ws://.../lan-party/bridge?token=...` of the host to switch. */
+  /** `ws://.../lan-party/bridge` of the host to switch. */
   bridgeUrl: string;
+  /** Its control token (offered in the handshake, never in the URL). */
+  token: string;
   listerUrl: string;
   name: string;
   on: boolean;
@@ -103,9 +105,9 @@ async function gone(request: WatchRequest): Promise<WatchReply> {
 }
 
 /** One call over a host's web bridge (the contract's framing). */
-function bridgeCall(url: string, method: string, input: unknown): Promise<void> {
+function bridgeCall(url: string, token: string, method: string, input: unknown): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, bridgeProtocols(token));
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`bridge ${method} timed out`));
@@ -134,7 +136,7 @@ async function discover(request: DiscoverRequest): Promise<DiscoverReply> {
       const state = await getLan(request.listerUrl);
       return state !== null && state.instances.some((i) => !i.self && i.name === request.name) === request.on;
     });
-    await bridgeCall(request.bridgeUrl, 'updateSettings', { discovery: request.on });
+    await bridgeCall(request.bridgeUrl, request.token, 'updateSettings', { discovery: request.on });
     return { id: request.id, sentAt, seenAt: await listed, error: null };
   } catch (error) {
     return { id: request.id, sentAt, seenAt: null, error: error instanceof Error ? error.message : String(error) };

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
+import { BRIDGE_PATH, bridgeProtocols } from '../../src-preload/contract.js';
 import { CLI, REPO_ROOT } from './paths.js';
 
 export interface Memory {
@@ -133,10 +134,10 @@ class Inspector {
   }
 }
 
-/** One call over the host's web bridge (the contract's framing); loopback callers have control rights. */
+/** One call over the host's web bridge (the contract's framing); loopback callers with no Origin have control rights. */
 export function bridgeCall<T>(port: number, method: string, input?: unknown, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/lan-party/bridge`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${BRIDGE_PATH}`, bridgeProtocols());
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`bridge ${method} timed out`));

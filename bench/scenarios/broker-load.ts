@@ -58,7 +58,8 @@ async function load(k: number): Promise<LoadResult> {
         if (pending === 0) resolve();
       };
       for (let i = 0; i < k; i += 1) {
-        const ws = new WebSocket(`ws://127.0.0.1:${host.port}/peerjs?key=peerjs&id=load${i}&token=t${i}`);
+        // The broker admits DEFAULT_BROKER_OPTIONS.perAddressLimit (64) clients per address: K clients come from K/64 loopback "machines".
+        const ws = new WebSocket(`ws://127.0.0.1:${host.port}/peerjs?key=peerjs&id=load${i}&token=t${i}`, { localAddress: `127.0.1.${1 + Math.floor(i / 64)}` });
         const client: Client = { ws, joinedMs: null, offerAt: null, error: null };
         clients.push(client);
         let settled = false;

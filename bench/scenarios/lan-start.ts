@@ -137,7 +137,7 @@ async function lanSamples(ctx: BenchContext, count: number): Promise<LanRun> {
   }
   const discovery: number[] = [];
   const errors: string[] = [];
-  const base = { bridgeUrl: toggled.bridgeUrl(), listerUrl: lister.url, name: toggled.label, timeoutMs: 10_000, op: 'discover' as const };
+  const base = { bridgeUrl: toggled.bridgeUrl(), token: toggled.controlToken(), listerUrl: lister.url, name: toggled.label, timeoutMs: 10_000, op: 'discover' as const };
   for (let i = 0; i < count * 2 + 1; i += 1) {
     const on = await agent.ask({ ...base, on: true });
     if (on.error) errors.push(on.error);

@@ -1,7 +1,8 @@
 /**
  * Hosted games in the mDNS record (issue 6, items 1-2): a game hosted on one
  * host is listed by the others in `/api/lan` (`instances[].games`) within a
- * second, at a URL that serves it; stopping hosting (over the web bridge, with
+ * second, at a URL that serves it (the game's own port on that host: its own
+ * origin); stopping hosting (over the web bridge, with
  * the host's control token: the probe is not loopback) or stopping the host
  * withdraws it. Games of several hosts are listed at once. A valid instance
  * advertising hostile game entries is listed with its valid game only, and
@@ -57,7 +58,7 @@ test.describe('hosted games over mDNS', () => {
   }
 
   async function hostGame(on: LanHost, folder: string): Promise<HostedGame> {
-    const reply = await ready().probe.invoke(on.bridgeUrl(), 'hostGame', { path: folder });
+    const reply = await ready().probe.invoke(on.bridgeUrl(), 'hostGame', { path: folder }, on.controlToken());
     expect(reply.ok, reply.error).toBe(true);
     return reply.value as HostedGame;
   }
@@ -93,8 +94,8 @@ test.describe('hosted games over mDNS', () => {
     const game = assembleDotsGame();
     games.push(game);
     const hosted = await hostGame(a, game.folder);
-    const advertised: LanGame = { name: hosted.name, path: hosted.path };
-    expect(hosted.path).toMatch(/^\/games\/[0-9a-f]{8}\/$/);
+    const advertised: LanGame = { name: hosted.name, port: hosted.port };
+    expect(hosted.port).not.toBe(a.port);
     const listed = await listedEverywhere([b, c], a, [advertised], "A's game on B and C");
     console.log(`[lan] hosted game listed on B and C ${listed.elapsedMs} ms after hostGame returned`);
     expect(listed.elapsedMs).toBeLessThan(1000);
@@ -103,22 +104,22 @@ test.describe('hosted games over mDNS', () => {
     const [stateA, stateB] = await requireStates(probe, [a, b]);
     expect(selfOf(must(stateA, 'A state')).games).toEqual([advertised]);
     const seenOnB = must(findInstance(must(stateB, 'B state'), a.instanceId), 'A on B');
-    const url = `http://${seenOnB.address}:${seenOnB.httpPort}${advertised.path}`;
+    const url = `http://${seenOnB.address}:${advertised.port}/`;
     const [page] = await probe.get([url]);
     expect(page?.ok && page.status, url).toBe(200);
     expect(page?.ok ? page.body : '').toContain('<script src="/lan-party/broker-shim.js"></script>');
 
     // Stopping hosting re-announces the record without it.
-    const stop = await probe.invoke(a.bridgeUrl(), 'stopHostingGame', { id: hosted.id });
+    const stop = await probe.invoke(a.bridgeUrl(), 'stopHostingGame', { id: hosted.id }, a.controlToken());
     expect(stop.ok, stop.error).toBe(true);
     const withdrawn = await listedEverywhere([b, c], a, [], "A's game withdrawn on B and C");
     console.log(`[lan] hosted game withdrawn on B and C ${withdrawn.elapsedMs} ms after stopHostingGame returned`);
     expect(withdrawn.elapsedMs).toBeLessThan(1000);
+    // Its port closed with it.
     const [gone] = await probe.get([url]);
-    expect(gone?.ok && gone.status).toBe(404);
+    expect(gone?.ok, url).toBe(false);
     // Control needs the token: the same call without it is refused (the probe is not loopback).
-    const tokenless = a.bridgeUrl().replace(/\?token=.*$/, '');
-    const refused = await probe.invoke(tokenless, 'hostGame', { path: game.folder });
+    const refused = await probe.invoke(a.bridgeUrl(), 'hostGame', { path: game.folder });
     expect(refused.ok).toBe(false);
   });
 
@@ -130,11 +131,11 @@ test.describe('hosted games over mDNS', () => {
     games.push(first, second);
     const onA = await hostGame(a, first.folder);
     const onB = await hostGame(b, second.folder);
-    await listedEverywhere([b, c], a, [{ name: onA.name, path: onA.path }], "A's game on B and C");
-    await listedEverywhere([a, c], b, [{ name: onB.name, path: onB.path }], "B's game on A and C");
+    await listedEverywhere([b, c], a, [{ name: onA.name, port: onA.port }], "A's game on B and C");
+    await listedEverywhere([a, c], b, [{ name: onB.name, port: onB.port }], "B's game on A and C");
     const [stateC] = await requireStates(probe, [c]);
-    const all = must(stateC, 'C state').instances.flatMap((instance) => instance.games.map((g) => `${instance.instanceId}${g.path}`));
-    expect(all.sort()).toEqual([`${a.instanceId}${onA.path}`, `${b.instanceId}${onB.path}`].sort());
+    const all = must(stateC, 'C state').instances.flatMap((instance) => instance.games.map((g) => `${instance.instanceId}:${g.port}`));
+    expect(all.sort()).toEqual([`${a.instanceId}:${onA.port}`, `${b.instanceId}:${onB.port}`].sort());
 
     expect(await a.stop()).toBe(0);
     const started = Date.now();
@@ -149,7 +150,7 @@ test.describe('hosted games over mDNS', () => {
     console.log(`[lan] stopped host and its game gone from B and C ${Date.now() - started} ms after it exited`);
     expect(Date.now() - started).toBeLessThan(1000);
     // B's game is still listed.
-    await listedEverywhere([c], b, [{ name: onB.name, path: onB.path }], "B's game still on C");
+    await listedEverywhere([c], b, [{ name: onB.name, port: onB.port }], "B's game still on C");
   });
 
   test('hostile game entries in a valid record: the instance is listed with its valid game only, the rest counted', async () => {
@@ -171,7 +172,7 @@ test.describe('hosted games over mDNS', () => {
         for (const state of states) {
           const liarSeen = state && findInstance(state, liarId);
           if (!liarSeen) return { notYet: `not listed (${stderr})` };
-          if (JSON.stringify(liarSeen.games) !== JSON.stringify([{ name: 'Valid Game', path: '/games/0000abcd/' }])) {
+          if (JSON.stringify(liarSeen.games) !== JSON.stringify([{ name: 'Valid Game', port: 8081 }])) {
             return { notYet: `games ${JSON.stringify(liarSeen.games)}` };
           }
         }

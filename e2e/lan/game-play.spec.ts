@@ -129,6 +129,9 @@ for (const variant of VARIANTS) {
       const match = /Hosting game "[^"]+": (http:\/\/\S+)/.exec(gameHost.output());
       gameUrl = must(match?.[1], `the game URL in A's output:\n${gameHost.output()}`);
       expect(new URL(gameUrl).hostname).toBe(nodeA.ip);
+      // The game is its own origin: a port of its own, not A's page and bridge.
+      expect(new URL(gameUrl).port).not.toBe(String(gameHost.port));
+      expect(new URL(gameUrl).pathname).toBe('/');
 
       const expected = brokerHost.instanceId;
       await pollUntil(

@@ -54,7 +54,7 @@ test.describe('advertisement updates', () => {
       states.flatMap((state, i) => (hosts[i] === who || !state ? [] : [findInstance(state, who.instanceId)]));
 
     // A peer id appears in the player's record on every other host.
-    const reply = await probe.invoke(player.bridgeUrl(), 'setOwnPeerId', { peerId: 'player-3' });
+    const reply = await probe.invoke(player.bridgeUrl(), 'setOwnPeerId', { peerId: 'player-3' }, player.controlToken());
     expect(reply.ok, reply.error).toBe(true);
     const peerSeen = await pollUntil(
       'the new peer id on the other hosts',
@@ -68,7 +68,7 @@ test.describe('advertisement updates', () => {
     expect(peerSeen.elapsedMs).toBeLessThan(1000);
 
     // The default's broker stops: its record loses the broker and everyone moves away at once.
-    expect((await probe.invoke(owner.bridgeUrl(), 'stopBroker')).ok).toBe(true);
+    expect((await probe.invoke(owner.bridgeUrl(), 'stopBroker', undefined, owner.controlToken())).ok).toBe(true);
     const moved = await pollUntil(
       'a new default after the broker stopped',
       async () => {
@@ -85,7 +85,7 @@ test.describe('advertisement updates', () => {
     expect(moved.elapsedMs).toBeLessThan(1000);
 
     // Started again, it is a later broker: the default stays where it is, also after the settle time.
-    expect((await probe.invoke(owner.bridgeUrl(), 'startBroker')).ok).toBe(true);
+    expect((await probe.invoke(owner.bridgeUrl(), 'startBroker', undefined, owner.controlToken())).ok).toBe(true);
     await pollUntil(
       'the restarted broker in its record',
       async () => (seenBy(await lanStates(probe, hosts), owner).every((i) => i?.broker) ? true : { notYet: 'no broker yet' }),

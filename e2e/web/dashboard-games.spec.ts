@@ -52,21 +52,25 @@ test('host a game from the dashboard, play it, see its player, stop hosting', as
   const listed = page.getByTestId('lan-game');
   await expect(listed).toHaveCount(1);
   await expect(listed).toContainText(path.basename(game.folder));
-  await expect(listed).toContainText(`http://127.0.0.1:${host.port}/games/`);
+  // At the root of its own port: its own origin, not the dashboard's.
+  await expect(listed).toContainText(/http:\/\/127\.0\.0\.1:\d+\//);
+  const listedUrl = /http:\/\/127\.0\.0\.1:\d+\//.exec((await listed.textContent()) ?? '')?.[0] ?? '';
+  expect(Number(new URL(listedUrl).port)).not.toBe(host.port);
 
   // Play opens the game in a tab; the game registers on the LAN broker and shows up in the broker panel.
   const [tab] = await Promise.all([page.waitForEvent('popup'), listed.getByRole('button', { name: /^Play / }).click()]);
+  await tab.waitForURL(listedUrl);
   await expect.poll(() => tab.evaluate(() => (window as unknown as { gameState?: { id: string } }).gameState?.id ?? ''), { timeout: 15_000 }).not.toBe('');
   const gameId = await tab.evaluate(() => (window as unknown as { gameState: { id: string } }).gameState.id);
   await expect(page.getByTestId('broker-clients')).toHaveText('2');
   await page.getByTestId('broker-client-list').locator('summary').click();
   await expect(page.getByTestId('broker-client-id')).toHaveText([ownId, gameId].sort());
 
-  // Stop hosting: gone from both lists, and the game URL no longer serves.
+  // Stop hosting: gone from both lists, and the game's port no longer listens.
   await page.getByRole('button', { name: /^Stop hosting / }).click();
   await expect(page.getByTestId('hosted-game')).toHaveCount(0);
   await expect(page.getByTestId('games-empty')).toBeVisible();
-  expect((await fetch(tab.url())).status).toBe(404);
+  await expect(fetch(tab.url())).rejects.toThrow();
   expect(dashboard.problems).toEqual([]);
   await dashboard.context.close();
 });

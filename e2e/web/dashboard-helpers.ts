@@ -16,10 +16,42 @@ interface DashboardEngineHandle {
   triggerEvent(eventName: string, data: string): void;
 }
 
+/** How long the page's next click waited: from the input event's creation to its handler, and to the next frame. */
+export interface ClickTiming {
+  handledMs: number;
+  paintedMs: number;
+}
+
 declare global {
   interface Window {
     lanPartyDashboard?: { readonly engine: DashboardEngineHandle };
+    lanPartyClickTiming?: Promise<ClickTiming>;
   }
+}
+
+/**
+ * Arms a probe for the page's next click: the delay from the input event's
+ * creation (it waits in the queue behind whatever work the page is doing) to
+ * its handler, and to the first frame after it. Read it with `clickTiming`.
+ */
+export async function armClickTiming(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.lanPartyClickTiming = new Promise<ClickTiming>((resolve) => {
+      document.addEventListener(
+        'click',
+        (event) => {
+          const handled = performance.now();
+          requestAnimationFrame(() => resolve({ handledMs: handled - event.timeStamp, paintedMs: performance.now() - event.timeStamp }));
+        },
+        { capture: true, once: true },
+      );
+    });
+  });
+}
+
+/** The timing of the click armed by `armClickTiming`, once it happened (undefined if never armed). */
+export function clickTiming(page: Page): Promise<ClickTiming | undefined> {
+  return page.evaluate(() => window.lanPartyClickTiming);
 }
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');

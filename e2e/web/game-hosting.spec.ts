@@ -17,6 +17,8 @@ import { CLI, REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js
 let game: FixtureGame;
 let host: RunningHost;
 let gameUrl: string;
+/** The game's own port: each hosted game is its own origin. */
+let gamePort: number;
 
 test.beforeEach(async () => {
   game = assembleDotsGame();
@@ -24,6 +26,9 @@ test.beforeEach(async () => {
   const match = /Hosting game "[^"]+": (http:\/\/\S+)/.exec(host.output());
   expect(match, host.output()).not.toBeNull();
   gameUrl = match?.[1] ?? '';
+  gamePort = Number(new URL(gameUrl).port);
+  expect(gameUrl).toBe(`http://127.0.0.1:${gamePort}/`);
+  expect(gamePort).not.toBe(host.port);
 });
 
 test.afterEach(async () => {
@@ -90,7 +95,8 @@ test('a game that names its own broker keeps it', async ({ page }) => {
 
 test('new pages get the default broker of the moment', async () => {
   const shimConfig = async () => {
-    const text = await (await fetch(`http://127.0.0.1:${host.port}/lan-party/broker-shim.js`)).text();
+    // Served on the game's origin; the broker it names is on the HOST port.
+    const text = await (await fetch(`http://127.0.0.1:${gamePort}/lan-party/broker-shim.js`)).text();
     return JSON.parse(/^window\.__LAN_PARTY_BROKER__=(.*);$/m.exec(text)?.[1] ?? 'undefined') as unknown;
   };
   expect(await shimConfig()).toEqual({ host: '127.0.0.1', port: host.port, path: '/', key: 'peerjs', secure: false });
@@ -128,27 +134,34 @@ test('serving is read-only and confined to the game folder', async () => {
     `${base}escape.json`,
   ];
   for (const attempt of attempts) {
-    const response = await rawGet(host.port, attempt);
+    const response = await rawGet(gamePort, attempt);
     expect([403, 404], attempt).toContain(response.status);
     expect(response.body, attempt).not.toContain('"name": "lan-party"');
   }
 
   // The page is served with the shim first in <head>; the file on disk is untouched.
   const onDisk = fs.readFileSync(path.join(game.folder, 'index.html'), 'utf8');
-  const served = await rawGet(host.port, base);
+  const served = await rawGet(gamePort, base);
   expect(served.status).toBe(200);
   expect(served.body).toMatch(/<head><script src="\/lan-party\/broker-shim\.js"><\/script>/);
   expect(fs.readFileSync(path.join(game.folder, 'index.html'), 'utf8')).toBe(onDisk);
   expect(onDisk).not.toContain('broker-shim');
 
   // Correct types and byte ranges (media).
-  const script = await rawGet(host.port, `${base}peerjs.min.js`, { Range: 'bytes=0-9' });
+  const script = await rawGet(gamePort, `${base}peerjs.min.js`, { Range: 'bytes=0-9' });
   expect(script.status).toBe(206);
   expect(script.headers['content-type']).toMatch(/^text\/javascript/);
   expect(script.headers['content-range']).toMatch(/^bytes 0-9\/\d+$/);
   expect(script.body).toHaveLength(10);
-  expect((await rawGet(host.port, base.slice(0, -1))).status).toBe(301);
-  expect((await rawGet(host.port, '/games/00000000/')).status).toBe(404);
+  // The game's responses forbid framing by other origins and send no Referer.
+  expect(served.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+  expect(served.headers['referrer-policy']).toBe('no-referrer');
+  // The host's port serves no game (nor the shim): the old layout's paths answer a clear 404.
+  for (const oldPath of ['/games/00000000/', '/games/00000000/index.html', '/lan-party/broker-shim.js']) {
+    const old = await rawGet(host.port, oldPath);
+    expect(old.status, oldPath).toBe(404);
+    expect(old.body, oldPath).toContain('every hosted game has a port of its own');
+  }
 });
 
 test('a missing or non-game folder gives a clear error from the CLI', () => {

@@ -33,7 +33,10 @@ test('prints the URLs to open, and the page is there', async () => {
   const host = await startHost();
   try {
     expect(host.output()).toContain(`Open on this machine: http://127.0.0.1:${host.port}/`);
-    expect(host.output()).toMatch(/add \?token=[0-9a-f]{32} to the URL/);
+    // The token travels in a fragment (never sent to a server, never in a Referer), never in a query.
+    expect(host.output()).toContain(`Host control from another machine (keep it private): http://127.0.0.1:${host.port}/#token=${host.token}`);
+    expect(host.token).toMatch(/^[0-9a-f]{32}$/);
+    expect(host.output()).not.toContain('?token=');
     const page = await fetch(host.url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>LAN Party</title>');

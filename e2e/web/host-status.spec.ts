@@ -3,7 +3,8 @@
  * Debian's Chromium, and a stock peerjs@1.5 client registering with its broker.
  */
 import { expect, test } from '@playwright/test';
-import { BRIDGE_PATH } from '../../src-preload/contract.js';
+import { BRIDGE_PATH, bridgeProtocols } from '../../src-preload/contract.js';
+import { BridgeConnection } from '../fixtures/bridge.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/fixture-origin.js';
 import { startHost, type RunningHost } from '../fixtures/host.js';
 
@@ -70,13 +71,13 @@ test('the host page can stop and restart the broker', async ({ page }) => {
   expect(started.status).toBe(200);
 });
 
-test('a control call from another origin without the token is refused; with the token it works', async ({ page }) => {
+test('a control call from another origin is refused, even with the token; the token works for our own page or a tool', async ({ page }) => {
   await page.goto(`${fixtures.origin}/pages/blank.html`);
   const call = (token: string | null, method: string) =>
     page.evaluate(
-      ({ url, method }) =>
+      ({ url, protocols, method }) =>
         new Promise<{ ok: boolean; error?: string }>((resolve, reject) => {
-          const ws = new WebSocket(url);
+          const ws = new WebSocket(url, protocols);
           ws.onerror = () => reject(new Error('bridge socket failed'));
           ws.onopen = () => ws.send(JSON.stringify({ id: 1, method }));
           ws.onmessage = (message) => {
@@ -87,7 +88,7 @@ test('a control call from another origin without the token is refused; with the 
             }
           };
         }),
-      { url: `ws://127.0.0.1:${host.port}${BRIDGE_PATH}${token ? `?token=${token}` : ''}`, method },
+      { url: `ws://127.0.0.1:${host.port}${BRIDGE_PATH}`, protocols: bridgeProtocols(token), method },
     );
 
   const refused = await call(null, 'stopBroker');
@@ -98,7 +99,21 @@ test('a control call from another origin without the token is refused; with the 
   // The broker is still running.
   expect((await fetch(`http://127.0.0.1:${host.port}/peerjs/id`)).status).toBe(200);
 
+  // A token pasted into another site's page is useless there.
   expect(host.token).not.toBe('');
-  expect((await call(host.token, 'stopBroker')).ok).toBe(true);
+  expect((await call(host.token, 'stopBroker')).ok).toBe(false);
+  expect((await fetch(`http://127.0.0.1:${host.port}/peerjs/id`)).status).toBe(200);
+
+  // A tool (no Origin) reaching the host by a LAN name gets control with the token only.
+  const lanTool = { host: `player.lan:${host.port}` };
+  const withoutToken = await BridgeConnection.open(host.port, lanTool);
+  const withToken = await BridgeConnection.open(host.port, { ...lanTool, token: host.token });
+  try {
+    expect((await withoutToken.call('stopBroker')).ok).toBe(false);
+    expect((await withToken.call('stopBroker')).ok).toBe(true);
+  } finally {
+    withoutToken.close();
+    withToken.close();
+  }
   expect((await fetch(`http://127.0.0.1:${host.port}/peerjs/id`)).status).toBe(503);
 });

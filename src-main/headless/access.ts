@@ -1,7 +1,18 @@
 /**
- * Who may use the host's control channels over the web bridge. Players on the
- * LAN get the P2P features only; control needs the machine itself or the token
- * printed at start.
+ * Who may use the host's control channels over the web bridge. Control is a
+ * capability, never an address alone:
+ *
+ * - On the host machine, with no token: our own page on loopback. The TCP peer
+ *   is loopback, the Host header is exactly `127.0.0.1`, `[::1]` or `localhost`
+ *   (with our port), and the Origin is absent (a local tool) or equal to that
+ *   Host (our page, never a game: games have origins of their own). A
+ *   DNS-rebound name (`127.evil.example`, `127.0.0.1.nip.io`) or another site's
+ *   page in a local browser fails this.
+ * - Anywhere else: the token printed by `lan-party host`, presented in the
+ *   WebSocket handshake (`Sec-WebSocket-Protocol`, see `bridgeProtocols`). A
+ *   browser presenting it must be our own page (Origin equal to Host), so a
+ *   token copied into another site's page is useless there.
+ * - Everyone else on the LAN is a player: the P2P features only.
  */
 import { timingSafeEqual } from 'node:crypto';
 
@@ -11,8 +22,23 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return v4.startsWith('127.') || address === '::1';
 }
 
-function isLoopbackHostname(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
+/** Exact names only: a prefix match let `127.evil.example` through (DNS rebinding). */
+const LOOPBACK_HOSTNAMES: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Whether a Host header names this machine's loopback. The header must be in
+ * canonical form (what a browser sends), so spellings the URL parser would
+ * normalise to a loopback address (`0x7f.1`, `127.1`, `x@127.0.0.1`) fail.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(`http://${host}`);
+  } catch {
+    return false;
+  }
+  return parsed.host === host && LOOPBACK_HOSTNAMES.has(parsed.hostname);
 }
 
 export interface AccessRequest {
@@ -21,7 +47,7 @@ export interface AccessRequest {
   host: string | undefined;
   /** The Origin header; absent for non-browser clients. */
   origin: string | undefined;
-  /** Token presented by the caller (query parameter), if any. */
+  /** Token offered by the caller in the handshake, if any. */
   token: string | null;
 }
 
@@ -32,26 +58,15 @@ export function tokensMatch(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/**
- * Control is granted with the token, or from this machine when the request
- * really comes from our own page: loopback peer, loopback Host (a DNS-rebound
- * name fails this), and an Origin that is absent or equal to that host (a page
- * of another site open in a local browser fails this).
- */
-export function canControl(request: AccessRequest, expectedToken: string): boolean {
-  if (tokensMatch(request.token, expectedToken)) return true;
-  if (!isLoopbackAddress(request.remoteAddress) || !request.host) return false;
-  let hostname: string;
-  try {
-    hostname = new URL(`http://${request.host}`).hostname;
-  } catch {
-    return false;
-  }
-  if (!isLoopbackHostname(hostname)) return false;
+/** An absent Origin (not a browser page), or our own page: `http://` plus exactly the Host header. */
+function isOwnPageOrNoPage(request: AccessRequest): boolean {
   if (request.origin === undefined) return true;
-  try {
-    return new URL(request.origin).host === request.host && new URL(request.origin).protocol === 'http:';
-  } catch {
-    return false;
-  }
+  if (!request.host) return false;
+  return request.origin === `http://${request.host}`;
+}
+
+export function canControl(request: AccessRequest, expectedToken: string): boolean {
+  if (!isOwnPageOrNoPage(request)) return false;
+  if (tokensMatch(request.token, expectedToken)) return true;
+  return isLoopbackAddress(request.remoteAddress) && isLoopbackHost(request.host);
 }

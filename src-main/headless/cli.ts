@@ -14,11 +14,34 @@ function printReady(running: HeadlessHost): void {
   const lines = [
     `LAN Party host running on port ${running.port} (instance ${running.host.instanceId}, ${broker})`,
     ...running.urls.map((url, i) => `  ${i === 0 ? 'Open on this machine:' : 'Open on the LAN:     '} ${url}`),
-    ...running.host.games.list().map((game) => `  Hosting game "${game.name}": ${running.urls.at(-1) ?? ''}${game.path.slice(1)}`),
-    `  Host control from another machine: add ?token=${running.token} to the URL`,
+    ...running.host.games.list().map((game) => `  Hosting game "${game.name}": ${onPort(running.urls.at(-1), game.port)}`),
+    ...controlUrls(running).map((url) => `  Host control from another machine (keep it private): ${url}`),
     '  Press Ctrl+C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Control addresses carry the token in the fragment: a browser never sends a
+ * fragment to a server nor in a Referer, and the page moves it into its
+ * session storage and out of the address bar before anything else runs.
+ */
+function controlUrls(running: HeadlessHost): string[] {
+  const lan = running.urls.slice(1);
+  return (lan.length > 0 ? lan : running.urls).map((url) => `${url}#token=${running.token}`);
+}
+
+/** A game's URL: the address of `pageUrl` (as a LAN player reaches the host) at the game's own port. */
+function onPort(pageUrl: string | undefined, port: number): string {
+  const url = new URL(pageUrl ?? 'http://127.0.0.1/');
+  url.port = String(port);
+  // Only the address: whatever else the page URL carries (a token) never goes to a game.
+  url.pathname = '/';
+  url.search = '';
+  url.hash = '';
+  url.username = '';
+  url.password = '';
+  return url.href;
 }
 
 export async function main(argv: string[]): Promise<number> {

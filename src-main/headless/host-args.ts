@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   BrokerKeySchema,
   BrokerPathSchema,
+  ControlTokenSchema,
   DisplayNameSchema,
   describeIssues,
   type Settings,
@@ -55,7 +56,6 @@ export interface HostCommand {
 
 const PortFlag = z.coerce.number().int('the port is a whole number').min(0).max(65535, 'the port is at most 65535');
 const HostFlag = z.string().regex(/^[0-9a-fA-F.:]+$/, 'the bind address is an IP address');
-const TokenFlag = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'the token is 8 to 128 letters, digits, "-" or "_"');
 const GameFlag = z.string().min(1, 'give the game folder or .zip').max(4096, 'the path is too long');
 const InterfaceFlag = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'an interface name is 1 to 64 plain characters');
 
@@ -105,7 +105,7 @@ export function parseHostArgs(args: string[]): HostCommand | null {
   return {
     settings,
     bindHost: values.host === undefined ? undefined : flag(HostFlag, 'host', values.host),
-    token: values.token === undefined ? undefined : flag(TokenFlag, 'token', values.token),
+    token: values.token === undefined ? undefined : flag(ControlTokenSchema, 'token', values.token),
     startBroker: !values['no-broker'],
     games: (values.game ?? []).map((game) => flag(GameFlag, 'game', game)),
     settingsFile: values.settings === undefined ? undefined : flag(GameFlag, 'settings', values.settings),

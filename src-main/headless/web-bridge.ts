@@ -1,15 +1,18 @@
 /**
  * The contract carried over a WebSocket, for browsers (which have no preload).
  * Same channels and schemas as Electron IPC; control channels are answered
- * only for callers that `access.ts` allows.
+ * only for callers that `access.ts` allows. A token is read from the
+ * handshake's subprotocols only (`bridgeProtocols` in the contract).
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   BRIDGE_PATH,
+  BRIDGE_PROTOCOL,
   BridgeRequestSchema,
   describeIssues,
   invokeChannels,
   parseInvokeInput,
+  tokenFromProtocols,
   type BridgeMessage,
   type InvokeName,
 } from '../../src-preload/contract.js';
@@ -22,14 +25,19 @@ const MAX_REQUEST_BYTES = 64 * 1024;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export const CONTROL_REFUSED =
-  'This action needs host control: use the page on the host machine, or open it with the ?token= printed by `lan-party host`.';
+  'This action needs host control: use the page on the host machine, or open the #token= address printed by `lan-party host`.';
 
 function isInvokeName(name: string): name is InvokeName {
   return Object.hasOwn(invokeChannels, name);
 }
 
 export class WebBridge {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_REQUEST_BYTES,
+    // Browsers fail a handshake that offered subprotocols and got none back; the token's protocol is never echoed.
+    handleProtocols: (protocols) => (protocols.has(BRIDGE_PROTOCOL) ? BRIDGE_PROTOCOL : false),
+  });
 
   constructor(
     private readonly host: LanHost,
@@ -42,7 +50,8 @@ export class WebBridge {
           remoteAddress: req.socket.remoteAddress,
           host: req.headers.host,
           origin: req.headers.origin,
-          token: url.searchParams.get('token'),
+          // Only the handshake header: a `?token=` in the URL is ignored (URLs reach logs, history and Referer).
+          token: tokenFromProtocols(req.headers['sec-websocket-protocol']),
         },
         this.token,
       );

@@ -2,15 +2,17 @@
  * The embedded broker on a real socket, with stock `peerjs` clients running in
  * Node over node-datachannel's WebRTC polyfill: registration, signaling relay
  * up to an open data connection, and refusal of bad keys, taken ids and
- * garbage frames without the host going down.
+ * garbage frames without the host going down; then the fairness and byte
+ * bounds (per-address limit, id length, offline queue, slow readers), with
+ * raw clients from distinct loopback addresses.
  */
 import net from 'node:net';
 import * as polyfill from 'node-datachannel/polyfill';
 import type { DataConnection, Peer as PeerType, PeerOptions } from 'peerjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { DEFAULT_BROKER_OPTIONS, type BrokerOptions } from '../../src-preload/contract.js';
-import { Broker, rejectFrame } from './broker.js';
+import { BROKER_STATE_MAX_CLIENT_IDS, DEFAULT_BROKER_OPTIONS, type BrokerOptions } from '../../src-preload/contract.js';
+import { Broker, MAX_REFUSED_FRAMES_PER_SOCKET } from './broker.js';
 import { HostHttpServer } from './http-server.js';
 
 let Peer: typeof PeerType;
@@ -54,16 +56,30 @@ function openPeer(id: string, options: PeerOptions): Promise<PeerType> {
   });
 }
 
-function nextMessage(ws: WebSocket): Promise<{ type: string; payload?: { msg?: string } }> {
+interface ServerMessage {
+  type: string;
+  src?: string;
+  payload?: { msg?: string; code?: string };
+}
+
+function nextMessage(ws: WebSocket): Promise<ServerMessage> {
   return new Promise((resolve, reject) => {
-    ws.once('message', (data) => resolve(JSON.parse(String(data)) as { type: string }));
+    ws.once('message', (data) => resolve(JSON.parse(String(data)) as ServerMessage));
     ws.once('error', reject);
   });
 }
 
-function rawClient(port: number, query: string): WebSocket {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/peerjs?${query}`);
+/** A raw signaling client; `from` is its source address (any 127.x is this machine's loopback). */
+function rawClient(port: number, query: string, from = '127.0.0.1'): WebSocket {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/peerjs?${query}`, { localAddress: from });
   cleanups.push(() => ws.terminate());
+  return ws;
+}
+
+async function registered(port: number, id: string, from = '127.0.0.1'): Promise<WebSocket> {
+  const ws = rawClient(port, `key=peerjs&id=${id}&token=t-${id}`, from);
+  const message = await nextMessage(ws);
+  if (message.type !== 'OPEN') throw new Error(`${id} got ${JSON.stringify(message)}`);
   return ws;
 }
 
@@ -113,7 +129,7 @@ describe('broker with stock peerjs clients', () => {
     const { broker, port } = await startBroker();
     const ws = rawClient(port, 'key=peerjs&id=noisy&token=t1');
     expect((await nextMessage(ws)).type).toBe('OPEN');
-    const garbage = ['not json', '42', 'null', '[]', '{"type":"NOPE"}', '{"type":"OFFER"}', `{"type":"OFFER","dst":"${'x'.repeat(300)}"}`];
+    const garbage = ['not json', '42', 'null', '[]', '{"type":"NOPE","pad":"...."}', '{"type":"OFFER","pad":"..."}', `{"type":"OFFER","dst":"${'x'.repeat(300)}"}`];
     for (const frame of garbage) ws.send(frame);
     ws.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]), { binary: true });
     await expect.poll(() => broker.getState().rejectedFrames).toBe(garbage.length + 1);
@@ -179,18 +195,87 @@ describe('port fallback', () => {
   });
 });
 
-describe('rejectFrame', () => {
-  it('accepts the messages stock clients send', () => {
-    expect(rejectFrame(Buffer.from('{"type":"HEARTBEAT"}'), false)).toBeNull();
-    expect(rejectFrame(Buffer.from('{"type":"OFFER","dst":"b","payload":{}}'), false)).toBeNull();
-    expect(rejectFrame(Buffer.from('{"type":"LEAVE","dst":"b"}'), false)).toBeNull();
+describe('a fair, bounded broker', () => {
+  it('refuses registrations from one address past its limit, with a clear ERROR, and not from others', async () => {
+    const { broker, port } = await startBroker({ perAddressLimit: 2 });
+    const first = await registered(port, 'flood0', '127.0.0.2');
+    await registered(port, 'flood1', '127.0.0.2');
+    const refused = await nextMessage(rawClient(port, 'key=peerjs&id=flood2&token=t', '127.0.0.2'));
+    expect(refused).toEqual({
+      type: 'ERROR',
+      payload: { code: 'per-address-limit', msg: 'Too many clients from this machine: this broker accepts at most 2 at once from one address' },
+    });
+    await registered(port, 'player', '127.0.0.3');
+    expect(broker.getState()).toMatchObject({ clients: 3, refusedRegistrations: 1 });
+    // A closed socket gives its slot back.
+    first.close();
+    await expect.poll(() => broker.getState().clients).toBe(2);
+    await registered(port, 'flood3', '127.0.0.2');
   });
 
-  it('names what is wrong with a bad frame', () => {
-    expect(rejectFrame(Buffer.from('{'), false)).toBe('not JSON');
-    expect(rejectFrame(Buffer.from('"x"'), false)).toBe('not an object');
-    expect(rejectFrame(Buffer.from('{"type":"OPEN"}'), false)).toBe('unknown message type');
-    expect(rejectFrame(Buffer.from('{"type":"ANSWER","dst":5}'), false)).toBe('missing or invalid destination');
-    expect(rejectFrame(Buffer.from('{}'), true)).toBe('binary frame');
+  it('refuses an id longer than a peer id may be (the contract says 64) at registration', async () => {
+    const { broker, port } = await startBroker();
+    const message = await nextMessage(rawClient(port, `key=peerjs&id=${'i'.repeat(65)}&token=t`));
+    expect(message).toMatchObject({ type: 'ERROR', payload: { code: 'invalid-id', msg: 'Invalid id: a peer id has at most 64 characters' } });
+    await registered(port, 'i'.repeat(64));
+    expect(broker.getState()).toMatchObject({ clients: 1, refusedRegistrations: 1 });
+  });
+
+  it('lists at most a bounded number of ids in its state, with the total count', async () => {
+    const { broker, port } = await startBroker({ perAddressLimit: 100 });
+    const total = BROKER_STATE_MAX_CLIENT_IDS + 6;
+    await Promise.all(Array.from({ length: total }, (_, i) => registered(port, `c${String(i).padStart(3, '0')}`)));
+    await expect.poll(() => broker.getState().clients).toBe(total);
+    const ids = broker.getState().clientIds;
+    expect(ids).toHaveLength(BROKER_STATE_MAX_CLIENT_IDS);
+    expect(ids[0]).toBe('c000');
+  });
+
+  it('queues messages for an absent id up to its byte bound, drops the rest with EXPIRE, and delivers what it kept', async () => {
+    const { broker, port } = await startBroker();
+    const sender = await registered(port, 'sender');
+    const offer = (n: number): string => JSON.stringify({ type: 'OFFER', dst: 'late', payload: { n, sdp: 'v'.repeat(60 * 1024) } });
+    // 256 KiB per absent id: four 60 KiB offers fit, the fifth does not.
+    const expired = nextMessage(sender);
+    for (let n = 0; n < 5; n += 1) sender.send(offer(n));
+    expect(await expired).toEqual({ type: 'EXPIRE', src: 'late', dst: 'sender' });
+    expect(broker.getState().droppedMessages).toBe(1);
+
+    const late = rawClient(port, 'key=peerjs&id=late&token=t-late');
+    const received: ServerMessage[] = [];
+    late.on('message', (data) => received.push(JSON.parse(String(data)) as ServerMessage));
+    await expect.poll(() => received.length).toBe(5);
+    expect(received.map((m) => m.type)).toEqual(['OPEN', 'OFFER', 'OFFER', 'OFFER', 'OFFER']);
+    // Delivered: the bound is free again for that id.
+    late.close();
+    await expect.poll(() => broker.getState().clients).toBe(1);
+    for (let n = 0; n < 4; n += 1) sender.send(offer(n));
+    sender.send('{"type":"HEARTBEAT"}');
+    await expect.poll(() => broker.getState().clients).toBe(1);
+    expect(broker.getState().droppedMessages).toBe(1);
+  });
+
+  it('drops messages to a client that does not read rather than buffering them without limit', async () => {
+    const { broker, port } = await startBroker();
+    const sender = await registered(port, 'sender');
+    const sink = await registered(port, 'sink');
+    sink.pause();
+    const frame = JSON.stringify({ type: 'CANDIDATE', dst: 'sink', payload: 'c'.repeat(60 * 1024) });
+    for (let i = 0; i < 400 && broker.getState().droppedMessages === 0; i += 1) {
+      sender.send(frame);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(broker.getState().droppedMessages).toBeGreaterThan(0);
+  });
+
+  it('cuts a socket that sends only garbage after its refusal budget', async () => {
+    const { broker, port } = await startBroker();
+    const ws = await registered(port, 'noisy');
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    for (let i = 0; i < MAX_REFUSED_FRAMES_PER_SOCKET + 50; i += 1) ws.send('x');
+    await closed;
+    expect(broker.getState().rejectedFrames).toBe(MAX_REFUSED_FRAMES_PER_SOCKET);
+    expect(broker.getState().lastError).toBe('Dropped a signaling frame: not a signaling message');
+    await registered(port, 'calm');
   });
 });

@@ -8,41 +8,52 @@
  * of the server and answers 400 to the paths that are not its own (the web
  * bridge), and a garbage frame becomes an `error` event on the express app that
  * crashes the process when nobody listens. So we hand it a `noServer`
- * WebSocketServer, route upgrades to it ourselves, and validate every frame
- * before the `peer` package sees it.
+ * WebSocketServer, route upgrades to it ourselves, and guard every socket
+ * before the `peer` package sees it:
+ *   - registration: ids as the contract allows them, and at most
+ *     `perAddressLimit` sockets per address (broker-registration-gate.ts);
+ *   - frames: well-formed client messages only (broker-frames.ts), a socket
+ *     that sends only garbage is cut, and messages for absent ids are bounded
+ *     in bytes (broker-offline-queue.ts);
+ *   - state: what a LAN client triggers reaches listeners coalesced
+ *     (change-coalescer.ts), and the state carries a bounded list of ids.
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import { ExpressPeerServer, type IClient } from 'peer';
 import { WebSocketServer, type WebSocket, type ServerOptions } from 'ws';
-import type { BrokerOptions, BrokerState } from '../../src-preload/contract.js';
+import { BROKER_STATE_MAX_CLIENT_IDS, type BrokerOptions, type BrokerState } from '../../src-preload/contract.js';
+import { AddressGate, invalidIdRefusal, normalizeAddress, perAddressRefusal, type RegistrationRefusal } from './broker-registration-gate.js';
+import { inspectFrame, MAX_FRAME_BYTES, REFUSAL_MESSAGES, type ClientMessageType, type RefusalReason } from './broker-frames.js';
+import { OFFLINE_EXPIRE_MS, OFFLINE_SWEEP_MS, OfflineQueueBudget } from './broker-offline-queue.js';
+import { ChangeCoalescer } from './change-coalescer.js';
 import { sendJson, type HostHttpServer } from './http-server.js';
 
-/** Largest signaling frame accepted: SDP offers are a few KiB; anything bigger is abuse. */
-export const MAX_FRAME_BYTES = 64 * 1024;
-const CLIENT_MESSAGE_TYPES = new Set(['HEARTBEAT', 'OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE']);
-const MAX_ID_LENGTH = 256;
+export { MAX_FRAME_BYTES, rejectFrame } from './broker-frames.js';
 
-/** Why a frame from a signaling client is refused, or null when it is well-formed. */
-export function rejectFrame(data: unknown, isBinary: boolean): string | null {
-  if (isBinary) return 'binary frame';
-  const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : String(data);
-  if (text.length > MAX_FRAME_BYTES) return 'frame too large';
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return 'not JSON';
-  }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) return 'not an object';
-  const { type, dst } = message as { type?: unknown; dst?: unknown };
-  if (typeof type !== 'string' || !CLIENT_MESSAGE_TYPES.has(type)) return 'unknown message type';
-  if (type !== 'HEARTBEAT' && (typeof dst !== 'string' || dst.length === 0 || dst.length > MAX_ID_LENGTH)) {
-    return 'missing or invalid destination';
-  }
-  return null;
-}
+/**
+ * Client churn and refused frames reach listeners at most 4 times a second:
+ * each notification pushes the broker state (at most ~5 KiB with 64 listed
+ * ids) to every dashboard, so churn costs a dashboard ~40 KiB/s at most.
+ */
+export const BROKER_NOTIFY_INTERVAL_MS = 250;
+/**
+ * A stock PeerJS client never sends a frame we refuse; a socket that sends this
+ * many is terminated (not read any further), so one socket of garbage costs
+ * the host a bounded amount of work.
+ */
+export const MAX_REFUSED_FRAMES_PER_SOCKET = 1_000;
+/**
+ * A message to a registered client whose socket already has this much unsent
+ * is dropped: a client that does not read cannot make the host buffer for it
+ * without limit (16 of the largest frames; a reading client drains in ms).
+ */
+export const MAX_RELAY_BUFFERED_BYTES = 1024 * 1024;
+/** The EXPIRE that tells a sender its OFFER was dropped is only sent to a sender that reads. */
+const MAX_NOTICE_BUFFERED_BYTES = 64 * 1024;
+/** A refused registration gets this long to read its ERROR and close before the socket is cut. */
+const REFUSED_SOCKET_GRACE_MS = 1_000;
 
 type PeerApp = ReturnType<typeof ExpressPeerServer>;
 type ParentApp = ReturnType<typeof express>;
@@ -52,11 +63,21 @@ export class Broker {
   /** The express app our request route calls; `peer`'s app is mounted in it. */
   private app: ParentApp | null = null;
   private wss: WebSocketServer | null = null;
-  private readonly clientIds = new Set<string>();
+  /** Registered clients by id, as `peer` reports them. */
+  private readonly clients = new Map<string, IClient>();
+  /** The listed ids (bounded, sorted), recomputed after the clients change. */
+  private listedIds: string[] | null = null;
+  /** Sockets `peer` registered, with their client's id (the `src` of what they send). */
+  private registered = new WeakMap<WebSocket, string>();
+  private gate: AddressGate;
+  private readonly offline = new OfflineQueueBudget();
   private startedAt: number | null = null;
   private lastError: string | null = null;
   private rejectedFrames = 0;
+  private droppedMessages = 0;
+  private refusedRegistrations = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly changes = new ChangeCoalescer(() => this.notify(), BROKER_NOTIFY_INTERVAL_MS);
 
   constructor(
     private readonly http: HostHttpServer,
@@ -65,6 +86,7 @@ export class Broker {
     private readonly addresses: () => string[] = () => [],
   ) {
     this.options = { ...options };
+    this.gate = new AddressGate(options.perAddressLimit);
     http.addRequestRoute((req, res, url) => this.routeRequest(req, res, url));
     http.addUpgradeRoute((req, socket, head, url) => this.routeUpgrade(req, socket, head, url));
   }
@@ -76,7 +98,7 @@ export class Broker {
   /** Options take effect at the next start; the port is the host's (see HostHttpServer). */
   setOptions(options: BrokerOptions): void {
     this.options = { ...options };
-    this.emitChange();
+    this.changes.flush();
   }
 
   getOptions(): BrokerOptions {
@@ -86,20 +108,36 @@ export class Broker {
   start(): BrokerState {
     if (this.app) return this.getState();
     if (!this.http.listening) throw new Error('The host is not listening yet; the broker cannot start.');
+    // One gate per run: sockets of a previous run release their slots on the gate they took them from.
+    this.gate = new AddressGate(this.options.perAddressLimit);
+    this.registered = new WeakMap();
     const app: PeerApp = ExpressPeerServer(this.http.server, {
       key: this.options.key,
       path: this.options.path,
       concurrent_limit: this.options.concurrentLimit,
       alive_timeout: this.options.aliveTimeoutMs,
       allow_discovery: this.options.allowDiscovery,
+      // Stated, not defaulted: the offline-queue ledger relies on them.
+      expire_timeout: OFFLINE_EXPIRE_MS,
+      cleanup_out_msgs: OFFLINE_SWEEP_MS,
       createWebSocketServer: (wsOptions) => this.createSocketServer(wsOptions),
     });
     app.on('connection', (client: IClient) => {
-      this.clientIds.add(client.getId());
-      this.emitChange();
+      const id = client.getId();
+      this.clients.set(id, client);
+      this.listedIds = null;
+      // `peer` has just delivered what it queued for this id.
+      this.offline.delivered(id);
+      const socket = client.getSocket();
+      if (socket) this.registered.set(socket, id);
+      this.changes.schedule();
     });
     app.on('disconnect', (client: IClient) => {
-      if (this.clientIds.delete(client.getId())) this.emitChange();
+      const id = client.getId();
+      if (this.clients.get(id) !== client) return;
+      this.clients.delete(id);
+      this.listedIds = null;
+      this.changes.schedule();
     });
     // Without this listener, an error inside `peer` would crash the process.
     app.on('error', (error: Error) => this.recordError(`Broker error: ${error.message}`));
@@ -111,7 +149,7 @@ export class Broker {
     this.app = parent;
     this.startedAt = Date.now();
     this.lastError = null;
-    this.emitChange();
+    this.changes.flush();
     return this.getState();
   }
 
@@ -121,7 +159,9 @@ export class Broker {
     this.app = null;
     this.wss = null;
     this.startedAt = null;
-    this.clientIds.clear();
+    this.clients.clear();
+    this.listedIds = null;
+    this.offline.clear();
     if (wss) {
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -129,27 +169,31 @@ export class Broker {
     // Note: `peer` keeps two internal timers (message expiry, dead-client sweep)
     // on its now empty realm and exposes no way to stop them; they cost nothing
     // measurable, and the headless host exits explicitly on shutdown.
-    this.emitChange();
+    this.changes.flush();
     return this.getState();
   }
 
   getState(): BrokerState {
     const running = this.app !== null;
+    this.listedIds ??= [...this.clients.keys()].sort().slice(0, BROKER_STATE_MAX_CLIENT_IDS);
     return {
       running,
       port: this.http.port,
       addresses: this.http.listening ? this.addresses() : [],
       path: this.options.path,
       key: this.options.key,
-      clientIds: [...this.clientIds].sort(),
-      clients: this.clientIds.size,
+      clientIds: [...this.listedIds],
+      clients: this.clients.size,
       startedAt: this.startedAt,
       uptimeMs: this.startedAt === null ? 0 : Date.now() - this.startedAt,
       lastError: this.lastError,
       rejectedFrames: this.rejectedFrames,
+      droppedMessages: this.droppedMessages,
+      refusedRegistrations: this.refusedRegistrations,
     };
   }
 
+  /** Called at most once per BROKER_NOTIFY_INTERVAL_MS for what clients do; at once for start, stop and options. */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -162,27 +206,77 @@ export class Broker {
 
   private createSocketServer(wsOptions: ServerOptions): WebSocketServer {
     const wss = new WebSocketServer({ noServer: true, path: wsOptions.path, maxPayload: MAX_FRAME_BYTES });
-    // Registered before `peer` adds its own listener, so it runs first.
-    wss.on('connection', (socket: WebSocket) => this.guardFrames(socket));
     this.wss = wss;
     return wss;
   }
 
-  /** Drops malformed frames before `peer` parses them. */
+  /** A new signaling socket: refused with a PeerJS ERROR, or guarded and handed to `peer`. */
+  private onSocket(wss: WebSocketServer, socket: WebSocket, req: http.IncomingMessage, url: URL): void {
+    const address = normalizeAddress(req.socket.remoteAddress);
+    const gate = this.gate;
+    const refusal = invalidIdRefusal(url.searchParams.get('id')) ?? (gate.admit(address) ? null : perAddressRefusal(gate.limit));
+    if (refusal) {
+      this.refuseRegistration(socket, refusal);
+      return;
+    }
+    socket.once('close', () => gate.release(address));
+    this.guardFrames(socket);
+    wss.emit('connection', socket, req);
+  }
+
+  private refuseRegistration(socket: WebSocket, refusal: RegistrationRefusal): void {
+    this.refusedRegistrations += 1;
+    socket.on('error', () => socket.terminate());
+    // The shape of `peer`'s own refusals; stock clients report `msg` as a server-error.
+    socket.send(JSON.stringify({ type: 'ERROR', payload: refusal }));
+    socket.close(1008, refusal.code);
+    // A client that never answers the close must not hold the socket for ws's 30 s close timeout.
+    setTimeout(() => socket.terminate(), REFUSED_SOCKET_GRACE_MS).unref();
+    this.changes.schedule();
+  }
+
+  /** Drops malformed frames, and messages over a byte bound, before `peer` parses them. */
   private guardFrames(socket: WebSocket): void {
+    let refused = 0;
     socket.on('error', (error) => this.recordError(`Signaling socket error: ${error.message}`));
     const emit = socket.emit.bind(socket);
     socket.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
-      if (event === 'message') {
-        const reason = rejectFrame(args[0], args[1] === true);
-        if (reason !== null) {
-          this.rejectedFrames += 1;
-          this.recordError(`Dropped a signaling frame: ${reason}`);
-          return false;
-        }
+      if (event !== 'message') return emit(event, ...args);
+      // Cut: frames already read in the same chunk are not even inspected.
+      if (refused >= MAX_REFUSED_FRAMES_PER_SOCKET) return false;
+      const verdict = inspectFrame(args[0], args[1] === true);
+      if (!verdict.ok) {
+        this.recordRefusal(verdict.reason);
+        refused += 1;
+        if (refused >= MAX_REFUSED_FRAMES_PER_SOCKET) socket.terminate();
+        return false;
       }
+      if (verdict.dst !== null && !this.admitRelay(socket, verdict.type, verdict.dst, verdict.bytes)) return false;
       return emit(event, ...args);
     }) as typeof socket.emit;
+  }
+
+  /** Whether `peer` may relay (or queue) this message; counts it as dropped when not. */
+  private admitRelay(socket: WebSocket, type: ClientMessageType, dst: string, bytes: number): boolean {
+    const src = this.registered.get(socket);
+    // Not registered (refused by `peer`, closing): `peer` does not listen to it.
+    if (src === undefined) return false;
+    const target = this.clients.get(dst);
+    if (target) {
+      const buffered = target.getSocket()?.bufferedAmount ?? 0;
+      if (buffered <= MAX_RELAY_BUFFERED_BYTES) return true;
+      this.countDropped();
+      return false;
+    }
+    // `peer` does not queue these for absent ids.
+    if (type === 'LEAVE' || type === 'EXPIRE') return true;
+    if (this.offline.admit(dst, bytes, Date.now())) return true;
+    this.countDropped();
+    // What `peer` would tell the sender once the target never came: stock clients report "Could not connect to peer".
+    if (type === 'OFFER' && socket.bufferedAmount <= MAX_NOTICE_BUFFERED_BYTES) {
+      socket.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));
+    }
+    return false;
   }
 
   private routeRequest(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean {
@@ -203,16 +297,28 @@ export class Broker {
   private routeUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
     const wss = this.wss;
     if (!wss || url.pathname !== this.socketPath) return false;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(wss, ws, req, url));
     return true;
+  }
+
+  /** Per refused frame: two increments and a constant string, never an allocation or a synchronous notification. */
+  private recordRefusal(reason: RefusalReason): void {
+    this.rejectedFrames += 1;
+    this.lastError = REFUSAL_MESSAGES[reason];
+    this.changes.schedule();
+  }
+
+  private countDropped(): void {
+    this.droppedMessages += 1;
+    this.changes.schedule();
   }
 
   private recordError(message: string): void {
     this.lastError = message.slice(0, 500);
-    this.emitChange();
+    this.changes.schedule();
   }
 
-  private emitChange(): void {
+  private notify(): void {
     for (const listener of this.listeners) listener();
   }
 }

@@ -16,3 +16,18 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * No page of ours ever sends a Referer: a dashboard address may carry the
+ * control token in its fragment, and a link or navigation elsewhere (a game,
+ * another site) must learn nothing about it. Set on every response of the
+ * dashboard's origin, not only HTML, so no document of that origin lacks it.
+ */
+export const REFERRER_POLICY = 'no-referrer';
+
+/** Headers of the dashboard page (headless static route and Electron's `lan-party://app`). */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Referrer-Policy': REFERRER_POLICY,
+  'X-Frame-Options': 'DENY',
+};

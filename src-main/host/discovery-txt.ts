@@ -34,15 +34,15 @@ export const TXT_LIMITS = {
 } as const;
 
 /**
- * Hosted games in the record: `g0` .. `g7`, each `<path>|<name>`. The same
- * bound as GameHost's MAX_HOSTED_GAMES; the name is cut to MAX_GAME_NAME_BYTES
- * so that eight games and the longest other fields stay under
- * TXT_LIMITS.maxTotalBytes (and every string far under DNS's 255 bytes).
+ * Hosted games in the record: `g0` .. `g7`, each `<port>|<name>`: every game
+ * is its own origin, `http://<instance address>:<port>/`, so its port is all a
+ * receiver needs (a game never shares the host's `hport`). The same bound as
+ * GameHost's MAX_HOSTED_GAMES; the name is cut to MAX_GAME_NAME_BYTES so that
+ * eight games and the longest other fields stay under TXT_LIMITS.maxTotalBytes
+ * (and every string far under DNS's 255 bytes).
  */
 export const MAX_ADVERTISED_GAMES = 8;
 export const MAX_GAME_NAME_BYTES = 48;
-/** GameHost's paths: `/games/` and 4 random bytes in hex. Nothing else is a game URL on a host. */
-export const GAME_PATH_PATTERN = /^\/games\/[0-9a-f]{8}\/$/;
 
 export interface AdvertisedFields {
   instanceId: string;
@@ -111,11 +111,12 @@ export function assertAdvertisable(fields: AdvertisedFields): void {
   }
   const games = fields.games ?? [];
   if (games.length > MAX_ADVERTISED_GAMES) throw new RangeError(`${games.length} games: at most ${MAX_ADVERTISED_GAMES} fit in the record`);
-  const paths = new Set<string>();
+  const ports = new Set<number>();
   for (const game of games) {
-    if (!GAME_PATH_PATTERN.test(game.path)) throw new RangeError(`game path ${JSON.stringify(game.path)} is not /games/<8 hex digits>/`);
-    if (paths.has(game.path)) throw new RangeError(`game path ${game.path} is advertised twice`);
-    paths.add(game.path);
+    if (!isPort(game.port)) throw new RangeError(`game port ${game.port} is not a port (1..65535)`);
+    if (game.port === fields.httpPort) throw new RangeError(`game port ${game.port} is the host's own HTTP port`);
+    if (ports.has(game.port)) throw new RangeError(`game port ${game.port} is advertised twice`);
+    ports.add(game.port);
   }
 }
 
@@ -154,18 +155,20 @@ export function advertisableGameName(name: string): string {
   return out.length > 0 ? out : 'Game';
 }
 
-/** A received `<path>|<name>` game entry, or why it is refused. */
-function parseGame(value: string): { ok: true; game: LanGame } | { ok: false; reason: string } {
+/** A received `<port>|<name>` game entry, or why it is refused. */
+function parseGame(value: string, httpPort: number): { ok: true; game: LanGame } | { ok: false; reason: string } {
   const bar = value.indexOf('|');
-  if (bar === -1) return { ok: false, reason: 'no "|" between path and name' };
-  const path = value.slice(0, bar);
+  if (bar === -1) return { ok: false, reason: 'no "|" between port and name' };
+  const port = parsePort(value.slice(0, bar));
   const name = value.slice(bar + 1);
-  if (!GAME_PATH_PATTERN.test(path)) return { ok: false, reason: 'path is not /games/<8 hex digits>/' };
+  if (port === null) return { ok: false, reason: 'port is not a decimal port (1..65535)' };
+  // The host's own port carries its page and bridge: never a game's origin.
+  if (port === httpPort) return { ok: false, reason: "port is the host's own HTTP port" };
   if (Buffer.byteLength(name, 'utf8') > MAX_GAME_NAME_BYTES) return { ok: false, reason: `name longer than ${MAX_GAME_NAME_BYTES} bytes` };
   if (/\p{Cc}/u.test(name) || BIDI_CONTROL.test(name)) return { ok: false, reason: 'name has control characters' };
   const trimmed = name.trim();
   if (trimmed.length === 0) return { ok: false, reason: 'empty name' };
-  return { ok: true, game: { name: trimmed, path } };
+  return { ok: true, game: { name: trimmed, port } };
 }
 
 /** TXT strings for our own record (`key=value`, UTF-8). Keys are short and stable: they are the wire format. */
@@ -181,7 +184,7 @@ export function encodeTxt(fields: AdvertisedFields): Buffer[] {
     const { port, path, key, startedAt } = fields.broker;
     entries.push(`bport=${port}`, `bpath=${path}`, `bkey=${key}`, `bstart=${startedAt}`);
   }
-  for (const [index, game] of (fields.games ?? []).entries()) entries.push(`g${index}=${game.path}|${advertisableGameName(game.name)}`);
+  for (const [index, game] of (fields.games ?? []).entries()) entries.push(`g${index}=${game.port}|${advertisableGameName(game.name)}`);
   return entries.map((entry) => Buffer.from(entry, 'utf8'));
 }
 
@@ -274,9 +277,9 @@ export function parseTxt(data: unknown): TxtResult {
   for (let index = 0; index < MAX_ADVERTISED_GAMES; index += 1) {
     const raw = get(`g${index}`);
     if (raw === undefined) continue;
-    const game = parseGame(raw);
+    const game = parseGame(raw, httpPort);
     if (!game.ok) ignoredGames.push(`g${index}: ${game.reason}`);
-    else if (games.some((known) => known.path === game.game.path)) ignoredGames.push(`g${index}: path advertised twice`);
+    else if (games.some((known) => known.port === game.game.port)) ignoredGames.push(`g${index}: port advertised twice`);
     else games.push(game.game);
   }
 

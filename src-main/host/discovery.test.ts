@@ -117,17 +117,18 @@ describe('TXT record', () => {
 });
 
 describe('hosted games in the TXT record', () => {
-  const game = (n: number, name = `Game ${n}`) => ({ name, path: `/games/${n.toString(16).padStart(8, '0')}/` });
+  // Five-digit ports: the longest an entry can be.
+  const game = (n: number, name = `Game ${n}`) => ({ name, port: 10000 + n });
   const gamesOf = (data: unknown) => {
     const result = parseTxt(data);
     if (!result.ok) throw new Error(result.reason);
     return { games: result.value.games, ignored: result.ignoredGames };
   };
 
-  it('advertises each game as g<n>=<path>|<name> and reads it back', () => {
-    const games = [game(1, 'Dots'), game(0xabcdef12, 'Space | Race')];
+  it('advertises each game as g<n>=<port>|<name> and reads it back', () => {
+    const games = [game(1, 'Dots'), game(55535, 'Space | Race')];
     const encoded = encodeTxt({ ...fields, games }).map((b) => b.toString());
-    expect(encoded.slice(-2)).toEqual(['g0=/games/00000001/|Dots', 'g1=/games/abcdef12/|Space | Race']);
+    expect(encoded.slice(-2)).toEqual(['g0=10001|Dots', 'g1=65535|Space | Race']);
     expect(gamesOf(encodeTxt({ ...fields, games }))).toEqual({ games, ignored: [] });
     expect(gamesOf(encodeTxt({ ...fields, games: [] })).games).toEqual([]);
   });
@@ -144,7 +145,7 @@ describe('hosted games in the TXT record', () => {
     // Whatever the host's name, the receivers accept it unchanged.
     for (const name of ['x'.repeat(300), `${'é'.repeat(23)}x${'é'.repeat(10)}`, '\u0007bell', '   ']) {
       const sent = advertisableGameName(name);
-      expect(gamesOf(encodeTxt({ ...fields, games: [game(2, name)] })).games).toEqual([{ name: sent, path: game(2).path }]);
+      expect(gamesOf(encodeTxt({ ...fields, games: [game(2, name)] })).games).toEqual([{ name: sent, port: game(2).port }]);
     }
   });
 
@@ -168,41 +169,44 @@ describe('hosted games in the TXT record', () => {
 
   it('refuses to advertise impossible games', () => {
     expect(() => assertAdvertisable({ ...fields, games: Array.from({ length: 9 }, (_, i) => game(i)) })).toThrow(RangeError);
-    expect(() => assertAdvertisable({ ...fields, games: [{ name: 'x', path: '/games/../' }] })).toThrow(RangeError);
+    for (const port of [0, 65536, 1.5, -1]) expect(() => assertAdvertisable({ ...fields, games: [{ name: 'x', port }] })).toThrow(RangeError);
+    expect(() => assertAdvertisable({ ...fields, games: [{ name: 'x', port: fields.httpPort }] })).toThrow(/host's own HTTP port/);
     expect(() => assertAdvertisable({ ...fields, games: [game(1), game(1)] })).toThrow(RangeError);
     expect(() => assertAdvertisable({ ...fields, games: [game(1), game(2)] })).not.toThrow();
   });
 
   const header = ['v=1', 'id=abc', 'name=Bob', 'hport=9001'];
   const refused: Array<[string, string]> = [
-    ['no separator', 'g0=/games/0000000a/'],
-    ['a path outside /games/', 'g0=/api/lan|x'],
-    ['a path traversal', 'g0=/games/../../etc/|x'],
-    ['an absolute URL', 'g0=http://evil.example/games/0000000a/|x'],
-    ['upper-case hex', 'g0=/games/0000000A/|x'],
-    ['a short id', 'g0=/games/abc/|x'],
-    ['no trailing slash', 'g0=/games/0000000a|x'],
-    ['an empty name', 'g0=/games/0000000a/|   '],
-    ['a control character', 'g0=/games/0000000a/|a\u001b[31mb'],
-    ['a bidi override', 'g0=/games/0000000a/|\u202eevil'],
-    ['a name over the byte bound', `g0=/games/0000000a/|${'n'.repeat(MAX_GAME_NAME_BYTES + 1)}`],
+    ['no separator', 'g0=9010'],
+    ["the host's own HTTP port (its page and bridge, never a game)", 'g0=9001|x'],
+    ['an old-style path', 'g0=/games/0000000a/|x'],
+    ['a path after the port', 'g0=9010/x|x'],
+    ['an absolute URL', 'g0=http://evil.example:9010/|x'],
+    ['port 0', 'g0=0|x'],
+    ['a port over 65535', 'g0=65536|x'],
+    ['a leading zero', 'g0=09010|x'],
+    ['a sign', 'g0=+9010|x'],
+    ['an empty name', 'g0=9010|   '],
+    ['a control character', 'g0=9010|a\u001b[31mb'],
+    ['a bidi override', 'g0=9010|\u202eevil'],
+    ['a name over the byte bound', `g0=9010|${'n'.repeat(MAX_GAME_NAME_BYTES + 1)}`],
   ];
   it.each(refused)('ignores a game with %s, keeps the instance, and reports it', (_label, entry) => {
-    const result = parseTxt(txt(...header, entry, 'g1=/games/0000000b/|Fine'));
+    const result = parseTxt(txt(...header, entry, 'g1=9011|Fine'));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value.games).toEqual([{ name: 'Fine', path: '/games/0000000b/' }]);
+    expect(result.value.games).toEqual([{ name: 'Fine', port: 9011 }]);
     expect(result.ignoredGames).toHaveLength(1);
     expect(result.ignoredGames[0]).toMatch(/^g0: /);
   });
 
-  it('ignores a path listed twice, and keys beyond g7', () => {
-    const result = gamesOf(txt(...header, 'g0=/games/0000000a/|One', 'g1=/games/0000000a/|Two', 'g8=/games/0000000c/|Nine', 'g3=/games/0000000d/| Trim '));
+  it('ignores a port listed twice, and keys beyond g7', () => {
+    const result = gamesOf(txt(...header, 'g0=9010|One', 'g1=9010|Two', 'g8=9012|Nine', 'g3=9013| Trim '));
     expect(result.games).toEqual([
-      { name: 'One', path: '/games/0000000a/' },
-      { name: 'Trim', path: '/games/0000000d/' },
+      { name: 'One', port: 9010 },
+      { name: 'Trim', port: 9013 },
     ]);
-    expect(result.ignored).toEqual(['g1: path advertised twice']);
+    expect(result.ignored).toEqual(['g1: port advertised twice']);
   });
 });
 
@@ -383,14 +387,14 @@ describe('instance table', () => {
 
   it('carries the games, and a changed list is a change', () => {
     const table = new InstanceTable(8, 3000);
-    const dots = { name: 'Dots', path: '/games/0000000a/' };
+    const dots = { name: 'Dots', port: 9010 };
     table.upsert('k', sighting('b'), 1000);
     expect(table.list()[0]?.games).toEqual([]);
     expect(table.upsert('k', sighting('b', '10.77.0.2', { games: [dots] }), 1100)).toBe('changed');
     expect(table.upsert('k', sighting('b', '10.77.0.2', { games: [dots] }), 1200)).toBe('refreshed');
     const listed = table.list();
     expect(listed[0]?.games).toEqual([dots]);
-    listed[0]?.games.push({ name: 'x', path: '/games/0000000b/' });
+    listed[0]?.games.push({ name: 'x', port: 9011 });
     expect(table.list()[0]?.games).toEqual([dots]);
     // Hosting stopped: the re-announced record has no game.
     expect(table.upsert('k', sighting('b'), 1300)).toBe('changed');

@@ -42,7 +42,7 @@ import {
 export interface Advertisement {
   instanceId: string;
   displayName: string;
-  /** Port of this host's HTTP server (broker, /api/lan, games). */
+  /** Port of this host's HTTP server (broker, /api/lan); each game has its own. */
   httpPort: number;
   peerId: string | null;
   broker: LanBroker | null;
@@ -449,7 +449,7 @@ export class Discovery {
       broker: ad.broker ? { ...ad.broker } : null,
       peerId: ad.peerId,
       // As the others read them from our record.
-      games: (ad.games ?? []).map((game) => ({ name: advertisableGameName(game.name), path: game.path })),
+      games: (ad.games ?? []).map((game) => ({ name: advertisableGameName(game.name), port: game.port })),
       protocolVersion: PROTOCOL_VERSION,
       self: true,
       firstSeen: this.startedAt ?? now,
@@ -479,7 +479,7 @@ export class Discovery {
 /** A copy the caller cannot change afterwards (the games list included). */
 function copyAdvertisement(ad: Advertisement): Advertisement {
   const copy: Advertisement = { ...ad, broker: ad.broker ? { ...ad.broker } : null };
-  if (ad.games) copy.games = ad.games.map((game) => ({ name: game.name, path: game.path }));
+  if (ad.games) copy.games = ad.games.map((game) => ({ name: game.name, port: game.port }));
   return copy;
 }
 

@@ -1,10 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ArchiveError, extractGameArchive } from './game-archive.js';
-import { findGameRoot, injectShim } from './game-host.js';
+import { GameHost, findGameRoot } from './game-host.js';
+import { GAME_RESPONSE_HEADERS, injectShim } from './game-origin.js';
+import { HostHttpServer } from './http-server.js';
+import { DEFAULT_ARCHIVE_LIMITS } from './settings.js';
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -15,24 +18,6 @@ function tempDir(): string {
 afterEach(() => {
   for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** Writes a zip with Python's zipfile, which (unlike most tools) lets a test write hostile entries. */
-function makeZip(file: string, entries: { name: string; content?: string; symlink?: boolean; size?: number }[]): void {
-  const script = `
-import json, sys, zipfile
-entries = json.loads(sys.argv[2])
-with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
-    for e in entries:
-        info = zipfile.ZipInfo(e['name'])
-        info.compress_type = zipfile.ZIP_DEFLATED
-        if e.get('symlink'):
-            info.external_attr = (0o120777 << 16)
-        data = ('\\0' * e['size']) if e.get('size') else e.get('content', '')
-        z.writestr(info, data)
-`;
-  const result = spawnSync('python3', ['-c', script, file, JSON.stringify(entries)], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(result.stderr);
-}
 
 describe('injectShim', () => {
   it('puts the shim first in <head>, else after <html>, else after the doctype, else first', () => {
@@ -61,35 +46,126 @@ describe('findGameRoot', () => {
   });
 });
 
-describe('extractGameArchive', () => {
-  it('unpacks a game export', async () => {
-    const zip = path.join(tempDir(), 'game.zip');
-    makeZip(zip, [{ name: 'Game/index.html', content: '<html></html>' }, { name: 'Game/assets/a.png', content: 'png' }]);
-    const folder = await extractGameArchive(zip);
-    temps.push(folder);
-    expect(fs.readFileSync(path.join(folder, 'Game', 'index.html'), 'utf8')).toBe('<html></html>');
-    expect(findGameRoot(folder)).toBe(path.join(folder, 'Game'));
+/** A GET on loopback that resolves with what came back, or with the socket error's code (ECONNREFUSED) when nothing listens. */
+function get(port: number, urlPath: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders } | { error: string }> {
+  return new Promise((resolve) => {
+    const request = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+  });
+}
+
+describe('GameHost: every game on a listener of its own', () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
   });
 
-  it('refuses entries that escape the folder, symlinks, too many entries and zip bombs, leaving nothing behind', async () => {
-    const dir = tempDir();
-    const cases: [string, Parameters<typeof makeZip>[1], RegExp, Parameters<typeof extractGameArchive>[1]?][] = [
-      ['slip.zip', [{ name: '../../evil.txt', content: 'x' }], /invalid relative path|outside its folder/],
-      ['absolute.zip', [{ name: '/tmp/evil.txt', content: 'x' }], /absolute path|outside its folder/],
-      ['link.zip', [{ name: 'index.html', content: '' }, { name: 'link', content: '/etc/passwd', symlink: true }], /symbolic link/],
-      ['many.zip', [{ name: 'a' }, { name: 'b' }, { name: 'c' }], /more than 2 entries/, { maxEntries: 2, maxTotalBytes: 1e9 }],
-      ['bomb.zip', [{ name: 'index.html', size: 5_000_000 }], /inflates to more than 1000000 bytes/, { maxEntries: 10, maxTotalBytes: 1_000_000 }],
-    ];
-    const before = new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('lan-party-game-')));
-    for (const [name, entries, message, limits] of cases) {
-      const zip = path.join(dir, name);
-      makeZip(zip, entries);
-      const attempt = extractGameArchive(zip, limits);
-      await expect(attempt, name).rejects.toThrow(ArchiveError);
-      await expect(extractGameArchive(zip, limits), name).rejects.toThrow(message);
+  function gameFolder(title: string): string {
+    const folder = tempDir();
+    fs.writeFileSync(path.join(folder, 'index.html'), `<!doctype html><html><head><title>${title}</title></head></html>`);
+    fs.writeFileSync(path.join(folder, 'game.js'), `// ${title}`);
+    return folder;
+  }
+
+  /** A real host server and GameHost; `hostPort` 0 = ephemeral, like the host's own setting. */
+  async function startGames(hostPort = 0) {
+    const hostHttp = new HostHttpServer();
+    const port = await hostHttp.listen({ port: hostPort, host: '127.0.0.1' });
+    const shimFile = path.join(tempDir(), 'broker-shim.js');
+    fs.writeFileSync(shimFile, '/* the shim */');
+    const games = new GameHost(hostHttp, {
+      shimFile,
+      // As LanHost does: the address the browser used, the broker on the HOST port.
+      brokerFor: (req) => ({ host: new URL(`http://${req.headers.host ?? ''}`).hostname, port, path: '/', key: 'peerjs', secure: false }),
+      bindHost: '127.0.0.1',
+      firstGamePort: () => (hostPort === 0 ? 0 : port + 1),
+      archiveLimits: () => DEFAULT_ARCHIVE_LIMITS,
+      onChange: () => undefined,
+    });
+    closers.push(async () => {
+      await games.close();
+      await hostHttp.close();
+    });
+    return { games, hostPort: port };
+  }
+
+  it("serves the game at the root of its own port with the shim and the framing policy; the host's port serves no game", async () => {
+    const { games, hostPort } = await startGames();
+    const game = await games.host(gameFolder('Dots'));
+    expect(game.port).not.toBe(hostPort);
+    expect('path' in game).toBe(false);
+
+    const page = await get(game.port, '/');
+    if ('error' in page) throw new Error(page.error);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<head><script src="/lan-party/broker-shim.js"></script><title>Dots</title>');
+    for (const [name, value] of Object.entries(GAME_RESPONSE_HEADERS)) expect(page.headers[name.toLowerCase()]).toBe(value);
+    expect(page.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    // Every response of the origin carries them, errors included.
+    const missing = await get(game.port, '/nope.js');
+    expect('status' in missing && missing.status).toBe(404);
+    expect('headers' in missing && missing.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+
+    // The shim, on the game's origin, names the broker at the address the browser used and the HOST port.
+    const shim = await get(game.port, '/lan-party/broker-shim.js');
+    if ('error' in shim) throw new Error(shim.error);
+    expect(shim.body).toBe(`window.__LAN_PARTY_BROKER__=${JSON.stringify({ host: '127.0.0.1', port: hostPort, path: '/', key: 'peerjs', secure: false })};\n/* the shim */`);
+
+    // Nothing of the host is on the game's port.
+    for (const hostPath of ['/api/lan', '/lan-party/bridge', '/peerjs/id']) {
+      const answer = await get(game.port, hostPath);
+      expect('status' in answer && answer.status, hostPath).toBe(404);
     }
-    expect(fs.existsSync(path.join(dir, '..', 'evil.txt'))).toBe(false);
-    const after = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('lan-party-game-') && !before.has(n));
-    expect(after).toEqual([]);
+    // No game, nor the shim, on the host's port: the old layout's paths answer a clear 404.
+    for (const oldPath of [`/games/${game.id}/`, `/games/${game.id}/game.js`, '/games', '/lan-party/broker-shim.js']) {
+      const answer = await get(hostPort, oldPath);
+      if ('error' in answer) throw new Error(answer.error);
+      expect(answer.status, oldPath).toBe(404);
+      expect(answer.body, oldPath).toMatch(/every hosted game has a port of its own/);
+    }
+  });
+
+  it('gives two games two origins, and closes a game\'s port when hosting stops and when the host closes', async () => {
+    const { games } = await startGames();
+    const a = await games.host(gameFolder('A'));
+    const b = await games.host(gameFolder('B'));
+    expect(a.port).not.toBe(b.port);
+    expect(await get(a.port, '/game.js')).toMatchObject({ status: 200, body: '// A' });
+    expect(await get(b.port, '/game.js')).toMatchObject({ status: 200, body: '// B' });
+
+    expect(await games.stop(a.id)).toBe(true);
+    expect(await get(a.port, '/')).toEqual({ error: 'ECONNREFUSED' });
+    expect(games.list().map((game) => game.id)).toEqual([b.id]);
+
+    await games.close();
+    expect(await get(b.port, '/')).toEqual({ error: 'ECONNREFUSED' });
+    expect(games.list()).toEqual([]);
+    await expect(games.host(gameFolder('C'))).rejects.toThrow(/host is stopping/);
+  });
+
+  it('takes the first free ports after a fixed host port, skipping a taken one', async () => {
+    // A free pair of ports from the OS, then the host on the first: games from host port + 1 upward.
+    const probe = new HostHttpServer();
+    const base = await probe.listen({ port: 0, host: '127.0.0.1' });
+    await probe.close();
+    const { games, hostPort } = await startGames(base);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      blocker.once('error', reject);
+      blocker.listen(hostPort + 1, '127.0.0.1', () => resolve());
+    });
+    closers.push(() => new Promise((resolve) => blocker.close(() => resolve())));
+    const first = await games.host(gameFolder('First'));
+    const second = await games.host(gameFolder('Second'));
+    expect([first.port, second.port]).toEqual([hostPort + 2, hostPort + 3]);
+    // A port freed by a stopped game is taken again by the next one.
+    await games.stop(first.id);
+    expect((await games.host(gameFolder('Third'))).port).toBe(hostPort + 2);
   });
 });

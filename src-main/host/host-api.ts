@@ -30,8 +30,8 @@ export function createInvokeHandlers(host: LanHost, canControl: boolean, transpo
       return null;
     },
     hostGame: ({ path }) => host.hostGame(path),
-    stopHostingGame: ({ id }) => {
-      host.stopHostingGame(id);
+    stopHostingGame: async ({ id }) => {
+      await host.stopHostingGame(id);
       return null;
     },
   };

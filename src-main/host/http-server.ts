@@ -1,8 +1,9 @@
 /**
- * The host's one HTTP server: the broker, `/api/lan`, the headless page, the
- * web bridge and hosted games all share its port, so a LAN player needs to
- * know a single address. Modules register request and upgrade routes; the
- * first route that claims a request answers it.
+ * An HTTP server with routes. The host's one: the broker, `/api/lan`, the
+ * headless page and the web bridge share its port, so a LAN player needs to
+ * know a single address; each hosted game gets one of its own (its own origin,
+ * see game-origin.ts). Modules register request and upgrade routes; the first
+ * route that claims a request answers it.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

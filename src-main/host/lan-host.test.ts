@@ -5,9 +5,11 @@
  * The mDNS side (re-announce and withdrawal) is proven in e2e/lan/game-advertising.spec.ts.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GAME_PORT_ATTEMPTS } from './game-origin.js';
 import type { HostChange } from './lan-host.js';
 import { LanHost } from './lan-host.js';
 import { defaultSettings } from './settings.js';
@@ -44,22 +46,64 @@ describe('LanHost: hosted games in the LAN state', () => {
     host.onChange((change) => changes.push(change));
 
     const dots = await host.hostGame(gameFolder('Dots'));
-    expect(selfGames(host)).toEqual([{ name: 'Dots', path: dots.path }]);
-    expect(dots.path).toMatch(/^\/games\/[0-9a-f]{8}\/$/);
+    expect(selfGames(host)).toEqual([{ name: 'Dots', port: dots.port }]);
+    // Its own origin: never the host's port.
+    expect(dots.port).not.toBe(host.port);
     await expect.poll(() => changes.some((change) => change.has('lan') && change.has('games'))).toBe(true);
 
     const second = await host.hostGame(gameFolder('Space Race'));
     expect(selfGames(host)).toEqual([
-      { name: 'Dots', path: dots.path },
-      { name: 'Space Race', path: second.path },
+      { name: 'Dots', port: dots.port },
+      { name: 'Space Race', port: second.port },
     ]);
-    host.stopHostingGame(dots.id);
-    expect(selfGames(host)).toEqual([{ name: 'Space Race', path: second.path }]);
+    await host.stopHostingGame(dots.id);
+    expect(selfGames(host)).toEqual([{ name: 'Space Race', port: second.port }]);
+  });
+
+  it("stops listening on every game's port when the host stops", async () => {
+    const host = await startHost();
+    const ports = [(await host.hostGame(gameFolder('One'))).port, (await host.hostGame(gameFolder('Two'))).port];
+    for (const port of ports) expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    await host.stop();
+    for (const port of ports) await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+
+  it("gives games the ports after a fixed host port, on the host's address", async () => {
+    const probe = net.createServer();
+    const free = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port)));
+    await new Promise((resolve) => probe.close(resolve));
+    const settings = { ...defaultSettings(), discovery: false, broker: { ...defaultSettings().broker, port: free } };
+    const host = new LanHost({ mode: 'headless', settings, bindHost: '127.0.0.1', shimFile: '/nonexistent/shim.js' });
+    cleanups.push(() => host.stop());
+    await host.start();
+    const port = host.port ?? 0;
+    const game = await host.hostGame(gameFolder('Fixed'));
+    // The first free one after the host's (a port held by another program is skipped).
+    expect(game.port).toBeGreaterThan(port);
+    expect(game.port).toBeLessThanOrEqual(port + GAME_PORT_ATTEMPTS);
   });
 
   it('lists names as the mDNS record carries them (bounded UTF-8)', async () => {
     const host = await startHost();
     await host.hostGame(gameFolder('é'.repeat(40)));
     expect(selfGames(host)?.[0]?.name).toBe('é'.repeat(24));
+  });
+});
+
+describe('LanHost: what a player learns', () => {
+  it('gives a caller without control no settings (TURN credentials, interfaces, broker limits) and no game sources', async () => {
+    const host = await startHost();
+    await host.updateSettings({ iceServers: [{ urls: 'turn:turn.example:3478', username: 'user-s3cret', credential: 'pass-s3cret' }], interfaces: ['eth9'] });
+    const folder = gameFolder('Game');
+    await host.hostGame(folder);
+    const player = host.getHostState(false);
+    expect(player.canControl).toBe(false);
+    expect(player.settings).toBeNull();
+    expect(player.games.map((game) => game.source)).toEqual(['']);
+    const seen = JSON.stringify(player);
+    expect(seen).not.toMatch(/s3cret|turn\.example|eth9|concurrentLimit/);
+    expect(seen).not.toContain(folder);
+    const owner = host.getHostState(true);
+    expect(owner.canControl && owner.settings.iceServers[0]?.credential).toBe('pass-s3cret');
   });
 });

@@ -58,7 +58,7 @@ export class LanHost {
   private discovery: Discovery | null = null;
   private readonly election = new DefaultBrokerElection();
   private ownPeerId: string | null = null;
-  /** What discovery currently advertises, so unchanged broker state sends no re-announcement. */
+  /** What this host last advertised as its broker (mDNS and election), so unchanged broker state costs nothing. */
   private lastAdvertisedBroker: LanBroker | null = null;
   /** Same for the hosted games (JSON of what was last passed to discovery). */
   private lastAdvertisedGames = '[]';
@@ -81,13 +81,18 @@ export class LanHost {
     this.election.onChange(() => this.changed('lan'));
     this.games = new GameHost(this.http, {
       shimFile: options.shimFile,
+      // The game's page reached <address>:<game port>: its broker is at that address (and the broker's own port).
       brokerFor: (req) => this.defaultEndpointFor(req.headers.host),
+      bindHost: options.bindHost,
+      // The launch port decides (a changed port applies at the next launch): fixed -> the ports after ours, 0 -> ephemeral.
+      firstGamePort: () => (options.settings.broker.port === 0 ? 0 : (this.http.port ?? 0) + 1),
+      archiveLimits: () => this.settings.archive,
       onChange: () => {
         this.syncAdvertisedGames();
         this.changed('games');
       },
     });
-    // Browsers cannot do mDNS: they learn the LAN (and its default broker) here.
+    // Browsers cannot do mDNS: they learn the LAN (and its default broker) here; games, on other origins, read it too (sendJson sends CORS).
     this.http.addRequestRoute((req, res, url) => {
       if (url.pathname !== '/api/lan') return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -114,7 +119,8 @@ export class LanHost {
     this.listeners.clear();
     await this.stopDiscovery();
     this.election.dispose();
-    this.games.stopAll();
+    // Waits for every game's port to close: no listener outlives the host.
+    await this.games.close();
     this.broker.stop();
     await this.http.close();
   }
@@ -158,25 +164,26 @@ export class LanHost {
     return { ...elected.endpoint, host: hostname };
   }
 
+  /** A player's view carries no settings (TURN credentials, interfaces, broker limits) and no game sources. */
   getHostState(canControl: boolean): HostState {
-    return {
+    const common = {
       instanceId: this.instanceId,
       displayName: this.settings.displayName,
       mode: this.mode,
-      canControl,
       broker: this.getBrokerState(),
       lan: this.getLanState(),
-      settings: this.getSettings(),
-      games: this.games.list().map((game) => (canControl ? game : { ...game, source: '' })),
     };
+    if (canControl) return { ...common, canControl, settings: this.getSettings(), games: this.games.list() };
+    return { ...common, canControl, settings: null, games: this.games.list().map((game) => ({ ...game, source: '' })) };
   }
 
   hostGame(source: string): Promise<HostedGame> {
     return this.games.host(source);
   }
 
-  stopHostingGame(id: string): void {
-    if (!this.games.stop(id)) throw new Error(`No hosted game has the id ${id}`);
+  /** Resolves once the game's port is closed. */
+  async stopHostingGame(id: string): Promise<void> {
+    if (!(await this.games.stop(id))) throw new Error(`No hosted game has the id ${id}`);
   }
 
   startBroker(): BrokerState {
@@ -248,19 +255,22 @@ export class LanHost {
     return { port: state.port, path: state.path, key: state.key, startedAt: state.startedAt };
   }
 
+  /**
+   * Clients coming and going and refused frames change nothing the LAN sees:
+   * re-advertise and re-elect only when the advertisement did (re-electing on
+   * every broker change made 400k garbage frames cost 3x 400k heartbeats).
+   */
   private syncAdvertisedBroker(): void {
     const broker = this.advertisedBroker();
-    const current = this.discovery ? JSON.stringify(this.lastAdvertisedBroker) : null;
-    if (this.discovery && current !== JSON.stringify(broker)) {
-      this.lastAdvertisedBroker = broker;
-      this.discovery.update({ broker });
-    }
+    if (JSON.stringify(broker) === JSON.stringify(this.lastAdvertisedBroker)) return;
+    this.lastAdvertisedBroker = broker;
+    this.discovery?.update({ broker });
     this.refreshElection();
   }
 
-  /** The hosted games as the LAN sees them: name and URL path (the source on disk stays private). */
+  /** The hosted games as the LAN sees them: name and port (the source on disk stays private). */
   private advertisedGames(): LanGame[] {
-    return this.games.list().map((game) => ({ name: game.name, path: game.path }));
+    return this.games.list().map((game) => ({ name: game.name, port: game.port }));
   }
 
   /** Hosting started or stopped: re-announce the record with the current games (withdrawn ones are simply absent). */

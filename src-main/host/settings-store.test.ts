@@ -37,6 +37,15 @@ describe('settings store', () => {
     }
   });
 
+  it('loads a file written before the archive limits existed, and fills a partial group from the defaults', () => {
+    const file = tempFile();
+    const { archive: _archive, ...older } = { ...defaultSettings(), displayName: 'Ada' };
+    fs.writeFileSync(file, JSON.stringify(older));
+    expect(loadSettings(file, defaultSettings())).toEqual({ settings: { ...defaultSettings(), displayName: 'Ada' }, problem: null });
+    fs.writeFileSync(file, JSON.stringify({ ...older, archive: { maxEntries: 50 } }));
+    expect(loadSettings(file, defaultSettings()).settings.archive).toEqual({ ...defaultSettings().archive, maxEntries: 50 });
+  });
+
   it('refuses to save invalid settings', () => {
     const file = tempFile();
     expect(() => saveSettings(file, { ...defaultSettings(), displayName: '' })).toThrow();

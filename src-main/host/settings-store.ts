@@ -27,7 +27,12 @@ export function loadSettings(file: string, defaults: Settings): LoadedSettings {
     const raw = JSON.parse(text) as unknown;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not an object');
     const fields = raw as Record<string, unknown>;
-    const merged = { ...defaults, ...fields, broker: { ...defaults.broker, ...((fields['broker'] as object | undefined) ?? {}) } };
+    const merged = {
+      ...defaults,
+      ...fields,
+      broker: { ...defaults.broker, ...((fields['broker'] as object | undefined) ?? {}) },
+      archive: { ...defaults.archive, ...((fields['archive'] as object | undefined) ?? {}) },
+    };
     const parsed = SettingsSchema.safeParse(merged);
     if (parsed.success) return { settings: parsed.data, problem: null };
     problem = describeIssues(parsed.error);

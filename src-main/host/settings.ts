@@ -1,6 +1,6 @@
 /** Default settings of a host; the schema lives in the contract. */
 import os from 'node:os';
-import { DEFAULT_BROKER_OPTIONS, DisplayNameSchema, type Settings, type SettingsPatch } from '../../src-preload/contract.js';
+import { DEFAULT_BROKER_OPTIONS, DisplayNameSchema, type ArchiveLimits, type Settings, type SettingsPatch } from '../../src-preload/contract.js';
 
 /** The OS user's name when it is a valid display name, else a neutral one. */
 export function defaultDisplayName(): string {
@@ -17,6 +17,16 @@ export function defaultDisplayName(): string {
   return 'Player';
 }
 
+/**
+ * A game .zip is refused past these, before anything is inflated (see
+ * game-archive.ts). A GDevelop HTML5 export is a few hundred files and tens of
+ * MB; a big one with music and video a few hundred MB. Real game assets
+ * deflate 1-5x (images and sounds are already compressed), text (JS, JSON)
+ * 5-20x; deflate's ceiling is 1032x, which is what a zip bomb uses. So 100x
+ * refuses every bomb with a wide margin for legitimate, very repetitive data.
+ */
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = { maxEntries: 10_000, maxTotalBytes: 1024 ** 3, maxRatio: 100 };
+
 export function defaultSettings(): Settings {
   return {
     displayName: defaultDisplayName(),
@@ -25,10 +35,16 @@ export function defaultSettings(): Settings {
     interfaces: [],
     discovery: true,
     autoConnect: false,
+    archive: { ...DEFAULT_ARCHIVE_LIMITS },
   };
 }
 
-/** Settings with a validated patch applied (the broker options merge field by field). */
+/** Settings with a validated patch applied (the broker options and archive limits merge field by field). */
 export function applyPatch(settings: Settings, patch: SettingsPatch): Settings {
-  return { ...settings, ...patch, broker: { ...settings.broker, ...(patch.broker ?? {}) } };
+  return {
+    ...settings,
+    ...patch,
+    broker: { ...settings.broker, ...(patch.broker ?? {}) },
+    archive: { ...settings.archive, ...(patch.archive ?? {}) },
+  };
 }

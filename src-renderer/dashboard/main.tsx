@@ -6,6 +6,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getBridge } from '../bridge';
+import { takeControlToken } from '../control-token';
 import { App } from './App';
 import { exposeDebugHandle } from './debug-handle';
 import { browserEnvironment, DashboardModel } from './model/dashboard-model';
@@ -16,10 +17,14 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/console.css';
 
+// First of all: a `#token=` leaves the address bar and this history entry (imports above only define things).
+const environment = browserEnvironment();
+const controlToken = takeControlToken({ location: window.location, history: window.history, sessionStorage: environment.sessionStorage });
+
 const root = document.getElementById('app');
 if (!root) throw new Error('missing #app');
 
-const model = new DashboardModel(getBridge(), browserEnvironment());
+const model = new DashboardModel(getBridge(controlToken), environment);
 exposeDebugHandle(model.session.engine);
 model.start();
 window.addEventListener('pagehide', () => model.stop());

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { rewriteCloudUrl, stripCloudIceServers, type ShimBroker } from './cloud-url';
 
 const lan: ShimBroker = { host: '10.77.0.2', port: 9000, path: '/', key: 'lanparty', secure: false };
-const base = 'http://10.77.0.1:9000/games/abc/index.html';
+// A game's page: the root of its own port on its host.
+const base = 'http://10.77.0.1:9001/index.html';
 
 describe('rewriteCloudUrl', () => {
   it('sends the cloud socket to the LAN broker with its key', () => {

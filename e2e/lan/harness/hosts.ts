@@ -20,8 +20,10 @@ export interface LanHost {
   spawnedAt: number;
   readyAt: number;
   output(): string;
-  /** `ws://<eth0 address>:<port>/lan-party/bridge?token=...`: the web bridge with control rights. */
+  /** `ws://<eth0 address>:<port>/lan-party/bridge`: the web bridge (control needs `controlToken()` in the handshake). */
   bridgeUrl(): string;
+  /** The control token the host printed (in its `#token=` address). */
+  controlToken(): string;
   alive(): boolean;
   /** SIGTERM (graceful: goodbyes), then waits for the exit code. */
   stop(): Promise<number | null>;
@@ -91,9 +93,12 @@ export async function startLanHost(lan: SimulatedLan, node: LanNode, options: St
     readyAt,
     output: () => output,
     bridgeUrl() {
-      const token = /token=([A-Za-z0-9_-]+)/.exec(output)?.[1];
+      return `ws://${node.ip}:${port}${BRIDGE_PATH}`;
+    },
+    controlToken() {
+      const token = /#token=([A-Za-z0-9_-]+)/.exec(output)?.[1];
       if (!token) throw new Error(`${node.label} printed no control token:\n${output}`);
-      return `ws://${node.ip}:${port}${BRIDGE_PATH}?token=${token}`;
+      return token;
     },
     alive,
     async stop() {

@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Writable } from 'node:stream';
+import { bridgeProtocols } from '../../../src-preload/contract.js';
 import { FIXTURES } from './environment.js';
 import type { LanNode, SimulatedLan } from './netns.js';
 
@@ -79,12 +80,13 @@ export class LanProbe {
     return results;
   }
 
-  /** Calls a contract method over a host's web bridge; returns the bridge reply. */
-  async invoke(url: string, method: string, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: string }> {
+  /** Calls a contract method over a host's web bridge (with control when `token` is given); returns the bridge reply. */
+  async invoke(url: string, method: string, input?: unknown, token?: string): Promise<{ ok: boolean; value?: unknown; error?: string }> {
     if (this.closed) throw new Error('the LAN probe is not running');
     const id = this.nextId++;
     const results = new Promise<FetchResult[]>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.stdin.write(`${JSON.stringify({ id, invoke: { url, method, input }, timeoutMs: 5000 })}\n`);
+    const protocols = bridgeProtocols(token);
+    this.stdin.write(`${JSON.stringify({ id, invoke: { url, protocols, method, input }, timeoutMs: 5000 })}\n`);
     const [result] = await results;
     if (!result?.ok) throw new Error(`bridge call ${method} failed: ${result ? result.error : 'no result'}`);
     return JSON.parse(result.body) as { ok: boolean; value?: unknown; error?: string };

@@ -4,13 +4,28 @@
  *
  * Pause stops recording (arrivals are counted, not kept): a paused view stays
  * exactly as it was, and memory stays bounded however long the pause lasts.
+ *
+ * Bounded in bytes too: a peer can send 1 MiB per event, and 20,000 of those
+ * kept whole took a dashboard's heap to 1.5 GB (issue 10). Each entry keeps a
+ * display copy of at most 4 KiB, and full data only within EVENT_DATA_BUDGET.
  */
+import { eventData } from './event-data';
 import { EventRing, type EventDirection } from './event-ring';
 import { createFrameBatcher, type FrameBatcher, type FrameScheduler } from './frame-batcher';
 import { Store } from './store';
 
 /** Entries kept: a few seconds of a 5,000 events/s burst, minutes of a normal game. */
 export const EVENT_HISTORY = 20_000;
+
+/**
+ * Bytes of event data the console keeps (display copies and full data, UTF-8;
+ * see event-ring.ts): the newest ~30 events of 1 MiB in full, or all 20,000
+ * events of a game whose events average under 1.6 KiB. Measured with a stock
+ * peer sending 1 MiB events (e2e/security/peer-flood-dashboard.spec.ts): the
+ * dashboard's heap after GC grew by 107 MB for 101 events with full data kept,
+ * and by about this budget with it.
+ */
+export const EVENT_DATA_BUDGET = 32 * 1024 * 1024;
 
 export interface EventLogView {
   firstSeq: number;
@@ -23,10 +38,12 @@ export interface EventLogView {
   skipped: number;
   /** Received per second, measured over the last second. */
   rate: number;
+  /** Bytes of data kept (at most EVENT_DATA_BUDGET). */
+  keptBytes: number;
 }
 
 export class EventFeed {
-  readonly ring = new EventRing(EVENT_HISTORY);
+  readonly ring = new EventRing(EVENT_HISTORY, EVENT_DATA_BUDGET);
   readonly view: Store<EventLogView>;
   private readonly batcher: FrameBatcher;
   private received = 0;
@@ -46,13 +63,13 @@ export class EventFeed {
   onReceived(sender: string, name: string, data: string): void {
     this.received += 1;
     if (this.paused) this.skipped += 1;
-    else this.ring.push({ at: this.now(), direction: 'in', peer: sender, name, data });
+    else this.ring.push({ at: this.now(), direction: 'in', peer: sender, name, ...eventData(data) });
     this.batcher.request();
   }
 
   onSent(target: string, name: string, data: string): void {
     this.sent += 1;
-    if (!this.paused) this.ring.push({ at: this.now(), direction: 'out', peer: target, name, data });
+    if (!this.paused) this.ring.push({ at: this.now(), direction: 'out', peer: target, name, ...eventData(data) });
     this.batcher.request();
   }
 
@@ -102,6 +119,7 @@ export class EventFeed {
       paused: this.paused,
       skipped: this.skipped,
       rate: this.rate,
+      keptBytes: this.ring.keptBytes,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEndpoint, formatAgo, hostClockOffset, formatBytes, formatClock, formatCount, formatDuration, formatRtt, hostPort, peerJsOptions } from './format';
+import { describeEndpoint, formatAgo, formatBinaryBytes, hostClockOffset, formatBytes, formatClock, formatCount, formatDuration, formatRtt, hostPort, peerJsOptions } from './format';
 
 describe('format', () => {
   it('counts with grouping', () => {
@@ -55,5 +55,16 @@ describe('format', () => {
     const endpoint = { host: '10.0.0.2', port: 9000, path: '/', key: 'peerjs', secure: false };
     expect(JSON.parse(peerJsOptions(endpoint))).toEqual(endpoint);
     expect(describeEndpoint(endpoint)).toBe('10.0.0.2:9000, path /, key peerjs');
+  });
+});
+
+describe('formatBinaryBytes', () => {
+  it('uses binary units with one decimal under 10', () => {
+    expect(formatBinaryBytes(0)).toBe('0 B');
+    expect(formatBinaryBytes(1023)).toBe('1023 B');
+    expect(formatBinaryBytes(4096)).toBe('4.0 KiB');
+    expect(formatBinaryBytes(1024 * 1024)).toBe('1.0 MiB');
+    expect(formatBinaryBytes(32 * 1024 * 1024)).toBe('32 MiB');
+    expect(formatBinaryBytes(-1)).toBe('—');
   });
 });

@@ -11,19 +11,28 @@ export function formatCount(value: number): string {
   return COUNT.format(Math.round(value));
 }
 
-/** Bytes with binary-free SI units, one decimal under 10: "0 B", "980 B", "1.5 kB", "23 MB". */
-export function formatBytes(bytes: number): string {
+/** One decimal under 10, in the largest unit under `base`: shared by both byte formats below. */
+function formatScaled(bytes: number, base: number, units: readonly string[]): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  if (bytes < 1000) return `${Math.round(bytes)} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
+  if (bytes < base) return `${Math.round(bytes)} B`;
   let value = bytes;
   let unit = '';
   for (const next of units) {
-    value /= 1000;
+    value /= base;
     unit = next;
-    if (value < 1000) break;
+    if (value < base) break;
   }
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
+}
+
+/** Bytes with binary-free SI units, one decimal under 10: "0 B", "980 B", "1.5 kB", "23 MB". */
+export function formatBytes(bytes: number): string {
+  return formatScaled(bytes, 1000, ['kB', 'MB', 'GB', 'TB']);
+}
+
+/** Bytes in binary units, one decimal under 10: "980 B", "4.0 KiB", "1.0 MiB", "32 MiB" (sizes of data a user downloads). */
+export function formatBinaryBytes(bytes: number): string {
+  return formatScaled(bytes, 1024, ['KiB', 'MiB', 'GiB', 'TiB']);
 }
 
 /** A duration for uptimes: "0 s", "42 s", "3 min 05 s", "2 h 07 min", "3 d 04 h". */

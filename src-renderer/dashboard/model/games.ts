@@ -2,38 +2,41 @@
 import type { LanState } from '../../../src-preload/contract';
 
 export interface LanGameEntry {
-  /** Unique key: instance id + path. */
+  /** Unique key: instance id + game port. */
   key: string;
   name: string;
   /** Name of the machine that hosts it. */
   hostName: string;
   self: boolean;
+  /** `http://<address>:<game port>/`: every game is its own origin. */
   url: string;
 }
 
 /**
- * `selfHost` is how this page reaches its own host (`location.host` in a
- * browser): for games of this very host it is an address the player can
- * certainly reach; other hosts' games use their advertised LAN address.
+ * `selfHostname` is how this page reaches its own host (`location.hostname` in
+ * a browser): for games of this very host it is an address the player can
+ * certainly reach; other hosts' games use their advertised LAN address. Only
+ * the address is taken from the page, never its port, path or query (a token).
  */
-export function lanGames(lan: LanState, selfHost: string | null): LanGameEntry[] {
+export function lanGames(lan: LanState, selfHostname: string | null): LanGameEntry[] {
   const entries: LanGameEntry[] = [];
   for (const instance of lan.instances) {
+    const address = instance.self && selfHostname ? selfHostname : instance.address;
+    if (address === null || address === '') continue;
     for (const game of instance.games) {
-      const authority = instance.self && selfHost ? selfHost : instance.address ? `${bracket(instance.address)}:${instance.httpPort}` : null;
-      if (authority === null) continue;
       entries.push({
-        key: `${instance.instanceId}${game.path}`,
+        key: `${instance.instanceId}:${game.port}`,
         name: game.name,
         hostName: instance.name,
         self: instance.self,
-        url: `http://${authority}${game.path}`,
+        url: `http://${bracket(address)}:${game.port}/`,
       });
     }
   }
   return entries.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
 }
 
+/** IPv6 literals in a URL need brackets (`location.hostname` already has them). */
 function bracket(address: string): string {
-  return address.includes(':') ? `[${address}]` : address;
+  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
 }

@@ -76,7 +76,8 @@ export class HostFeed {
     await this.control('save the settings', async () => {
       saved = await this.bridge.api.updateSettings(patch);
       const settings = saved;
-      this.view.update((v) => (v.state ? { ...v, state: { ...v.state, settings, displayName: settings.displayName } } : v));
+      // Only a controlling view holds settings (a player's never does).
+      this.view.update((v) => (v.state?.canControl ? { ...v, state: { ...v.state, settings, displayName: settings.displayName } } : v));
     });
     return saved;
   }
@@ -109,10 +110,13 @@ export class HostFeed {
     }
   }
 
-  /** Electron opens its own sandboxed game window; a browser opens a tab. */
+  /**
+   * Electron opens its own sandboxed game window; a browser opens a tab with
+   * no handle back to the dashboard (noopener) and no Referer of it (noreferrer).
+   */
   async playGame(url: string): Promise<void> {
     if (this.bridge.kind === 'web') {
-      window.open(url, '_blank', 'noopener');
+      window.open(url, '_blank', 'noopener,noreferrer');
       return;
     }
     await this.control('open the game', () => this.bridge.api.playGame({ url }));

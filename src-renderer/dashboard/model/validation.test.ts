@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventData, parseInterfaceList, validateBrokerPath, validateDisplayName, validateEventName, validateIceServer, validatePeerId, validatePort } from './validation';
+import { parseEventData, parseInterfaceList, validateArchiveLimit, validateBrokerPath, validateDisplayName, validateEventName, validateIceServer, validatePeerId, validatePort } from './validation';
 
 describe('peer id and display name (contract schemas)', () => {
   it('accepts ids the broker accepts and says why others are refused', () => {
@@ -68,5 +68,16 @@ describe('event name and data', () => {
   it('refuses data larger than one message', () => {
     const huge = parseEventData('text', 'x'.repeat(1024 * 1024));
     expect(huge.ok).toBe(false);
+  });
+});
+
+describe('archive limits (contract schema)', () => {
+  it('converts MiB to bytes and says why a limit is refused', () => {
+    expect(validateArchiveLimit('maxTotalBytes', ' 1.5 ', 1024 ** 2)).toEqual({ ok: true, value: 1.5 * 1024 ** 2 });
+    expect(validateArchiveLimit('maxEntries', '10000')).toEqual({ ok: true, value: 10_000 });
+    expect(validateArchiveLimit('maxEntries', '2.5')).toEqual({ ok: false, error: 'A whole number of files' });
+    expect(validateArchiveLimit('maxRatio', '0')).toEqual({ ok: false, error: 'A ratio of at least 1' });
+    expect(validateArchiveLimit('maxTotalBytes', '0.5', 1024 ** 2)).toEqual({ ok: false, error: 'At least 1 MiB' });
+    expect(validateArchiveLimit('maxRatio', '-3')).toEqual({ ok: false, error: 'Type a number' });
   });
 });

@@ -5,7 +5,7 @@
  * refuses exactly what the host or the engine would refuse, and says why.
  */
 import type { z } from 'zod';
-import { BrokerKeySchema, BrokerPathSchema, DisplayNameSchema, IceServerSchema, PeerIdSchema, PortSchema, type IceServer } from '../../../src-preload/contract';
+import { ArchiveLimitsSchema, BrokerKeySchema, BrokerOptionsSchema, BrokerPathSchema, DisplayNameSchema, IceServerSchema, PeerIdSchema, PortSchema, type ArchiveLimits, type IceServer } from '../../../src-preload/contract';
 import { MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_BYTES, utf8Length } from '../../p2p/wire';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -42,11 +42,24 @@ export function validatePort(raw: string): Validation<number> {
   return fromSchema(PortSchema, Number(raw.trim()));
 }
 
+/** The broker's per-address registration limit ("clients per machine"). */
+export function validatePerAddressLimit(raw: string): Validation<number> {
+  if (!/^\d{1,6}$/.test(raw.trim())) return { ok: false, error: 'Clients per machine is a whole number' };
+  return fromSchema(BrokerOptionsSchema.shape.perAddressLimit, Number(raw.trim()));
+}
+
 export function validateIceServer(urls: string, username: string, credential: string): Validation<IceServer> {
   const candidate: IceServer = { urls: urls.trim() };
   if (username) candidate.username = username;
   if (credential) candidate.credential = credential;
   return fromSchema(IceServerSchema, candidate);
+}
+
+/** One archive limit as typed, times `unit` (1024 ** 2 for a field in MiB); the contract's schema decides. */
+export function validateArchiveLimit(field: keyof ArchiveLimits, raw: string, unit = 1): Validation<number> {
+  const text = raw.trim();
+  if (!/^\d+(\.\d+)?$/.test(text)) return { ok: false, error: 'Type a number' };
+  return fromSchema(ArchiveLimitsSchema.shape[field], unit === 1 ? Number(text) : Math.round(Number(text) * unit));
 }
 
 /** Interface names as typed in a comma-separated field; empty means every IPv4 interface. */

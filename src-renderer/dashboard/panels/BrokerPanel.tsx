@@ -70,7 +70,10 @@ function BrokerBody({ state, receivedAt }: { state: HostState; receivedAt: numbe
       </dl>
       {broker.clientIds.length > 0 && (
         <details className="small" data-testid="broker-client-list">
-          <summary>Registered peers ({broker.clientIds.length}): games' players show up here too</summary>
+          <summary>
+            Registered peers ({broker.clients}
+            {broker.clients > broker.clientIds.length ? `, first ${broker.clientIds.length} listed` : ''}): games' players show up here too
+          </summary>
           <ul className="id-list">
             {broker.clientIds.map((id) => (
               <li key={id}>

@@ -1,13 +1,16 @@
 import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { downloadText } from '../components/download-text';
 import { EmptyState } from '../components/EmptyState';
 import { useModel, useStore } from '../model-context';
-import { matchesFilter, type LoggedEvent } from '../model/event-ring';
-import { formatClock, formatCount } from '../model/format';
+import { dataFileName, DISPLAY_KIB } from '../model/event-data';
+import { EVENT_DATA_BUDGET } from '../model/event-feed';
+import { isTruncated, matchesFilter, type LoggedEvent } from '../model/event-ring';
+import { formatBinaryBytes, formatClock, formatCount } from '../model/format';
 
 /** Fixed row height: the virtualizer computes positions instead of measuring thousands of rows. */
 const ROW_HEIGHT = 26;
-/** Characters of data rendered per row (a message can be 1 MB; the row shows its start). */
+/** Characters of data rendered per row (the kept display copy is up to 4 KiB; the row shows its start). */
 const DATA_PREVIEW = 240;
 
 /**
@@ -18,6 +21,9 @@ const DATA_PREVIEW = 240;
  * virtualizer's end anchoring, keyed by sequence number).
  *
  * Rows have one fixed height, so positions are computed, never measured.
+ *
+ * Large events show their size and the start of their data; their full data
+ * downloads from the row while the console's byte budget keeps it.
  */
 export function EventLog() {
   const model = useModel();
@@ -86,6 +92,13 @@ export function EventLog() {
   };
 
   const kept = view.nextSeq - view.firstSeq;
+  const download = (seq: number): void => {
+    const entry = ring.at(seq);
+    const full = ring.fullData(seq);
+    // Evicted since the row was drawn: nothing to save, and the next frame shows the row as gone.
+    if (!entry || full === null) return;
+    downloadText(dataFileName(entry.name, seq), full);
+  };
   return (
     <div className="event-log">
       <div className="log-toolbar">
@@ -116,14 +129,17 @@ export function EventLog() {
         </button>
         <span className="log-stats num" aria-live="off">
           <span data-testid="event-received">{formatCount(view.received)}</span> received · {formatCount(view.rate)}/s ·{' '}
-          {filtered ? `${formatCount(filtered.length)} of ${formatCount(kept)} shown` : `${formatCount(kept)} kept`}
+          {filtered ? `${formatCount(filtered.length)} of ${formatCount(kept)} shown` : `${formatCount(kept)} kept`} ·{' '}
+          <span data-testid="event-kept-bytes" title={`Event data kept (at most ${formatBinaryBytes(EVENT_DATA_BUDGET)}; older events keep their first ${DISPLAY_KIB} KiB)`}>
+            {formatBinaryBytes(view.keptBytes)}
+          </span>
         </span>
       </div>
       {/* Same line, same height, paused or not: pausing never moves the list. */}
       <p className={`log-status small${view.paused ? ' log-status-paused' : ''}`} role="status" data-testid="event-paused">
         {view.paused
           ? `Paused: new events are not recorded (${formatCount(view.skipped)} skipped). Resume to record again.`
-          : 'Recording. Scroll up to stop following; the newest events are kept, up to ' + formatCount(model.events.ring.capacity) + '.'}
+          : `Recording. Scroll up to stop following; the newest events are kept, up to ${formatCount(ring.capacity)} and ${formatBinaryBytes(EVENT_DATA_BUDGET)} of data.`}
       </p>
       <div className="log-head" aria-hidden="true">
         <span>Time</span>
@@ -148,7 +164,7 @@ export function EventLog() {
         ) : (
           <div className="log-canvas" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => (
-              <EventRow key={item.key} entry={ring.at(seqAt(item.index))} top={item.start} names={names} />
+              <EventRow key={item.key} entry={ring.at(seqAt(item.index))} top={item.start} names={names} onDownload={download} />
             ))}
           </div>
         )}
@@ -170,13 +186,21 @@ export function EventLog() {
   );
 }
 
-function EventRow({ entry, top, names }: { entry: LoggedEvent | undefined; top: number; names: ReadonlyMap<string, string> }) {
+interface EventRowProps {
+  entry: LoggedEvent | undefined;
+  top: number;
+  names: ReadonlyMap<string, string>;
+  onDownload: (seq: number) => void;
+}
+
+function EventRow({ entry, top, names, onDownload }: EventRowProps) {
   if (!entry) {
     return <div className="log-row log-row-gone" role="listitem" style={{ transform: `translateY(${top}px)` }} />;
   }
   const peerName = entry.peer ? (names.get(entry.peer) ?? null) : null;
   const peer = entry.direction === 'out' && entry.peer === '' ? 'all peers' : entry.peer;
-  const preview = entry.data.length > DATA_PREVIEW ? `${entry.data.slice(0, DATA_PREVIEW)}…` : entry.data;
+  const truncated = isTruncated(entry);
+  const preview = entry.display.length > DATA_PREVIEW || truncated ? `${entry.display.slice(0, DATA_PREVIEW)}…` : entry.display;
   return (
     <div className={`log-row log-${entry.direction}`} role="listitem" data-testid="event-row" style={{ transform: `translateY(${top}px)` }}>
       <span className="log-time num">{formatClock(entry.at)}</span>
@@ -191,9 +215,44 @@ function EventRow({ entry, top, names }: { entry: LoggedEvent | undefined; top: 
       <span className="log-name" data-testid="event-name-cell" title={entry.name}>
         {entry.name}
       </span>
-      <span className="log-data" data-testid="event-data-cell" title={entry.data.slice(0, 2_000)}>
-        {preview}
+      <span className={`log-data${truncated ? ' log-data-large' : ''}`} data-testid="event-data-cell" title={entry.display.slice(0, 2_000)}>
+        {truncated ? (
+          <>
+            <span className="log-data-text">{preview}</span>
+            <LargeData entry={entry} onDownload={onDownload} />
+          </>
+        ) : (
+          preview
+        )}
       </span>
     </div>
+  );
+}
+
+/** A truncated event's size, and its download while the full data is kept ("full data gone" after). */
+function LargeData({ entry, onDownload }: { entry: LoggedEvent; onDownload: (seq: number) => void }) {
+  const size = formatBinaryBytes(entry.bytes);
+  return (
+    <>
+      <span className="log-size" data-testid="event-size" title={`The data is ${size}; the console keeps its first ${DISPLAY_KIB} KiB for display`}>
+        {size}, showing the first {DISPLAY_KIB} KiB
+      </span>
+      {entry.full !== null ? (
+        <button
+          type="button"
+          className="log-download"
+          onClick={() => onDownload(entry.seq)}
+          aria-label={`Download the full data of ${entry.name} (${size})`}
+          title={`Save all ${size} as a file (kept until newer events need the console's ${formatBinaryBytes(EVENT_DATA_BUDGET)})`}
+          data-testid="event-download"
+        >
+          Download
+        </button>
+      ) : (
+        <span className="log-gone" data-testid="event-full-gone" title={`Newer events needed the console's ${formatBinaryBytes(EVENT_DATA_BUDGET)}: only the first ${DISPLAY_KIB} KiB are kept`}>
+          full data gone
+        </span>
+      )}
+    </>
   );
 }

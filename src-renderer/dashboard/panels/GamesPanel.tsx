@@ -12,8 +12,8 @@ export function GamesPanel() {
   const model = useModel();
   const host = useStore(model.host.view);
   const state = host.state;
-  const selfHost = model.bridge.kind === 'web' ? window.location.host : null;
-  const games = state ? lanGames(state.lan, selfHost) : [];
+  const selfHostname = model.bridge.kind === 'web' ? window.location.hostname : null;
+  const games = state ? lanGames(state.lan, selfHostname) : [];
 
   return (
     <Panel id="games" title="Games" summary={<span className="muted">{games.length === 1 ? '1 on the LAN' : `${games.length} on the LAN`}</span>}>

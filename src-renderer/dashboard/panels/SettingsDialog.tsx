@@ -1,9 +1,9 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import type { IceServer, Settings } from '../../../src-preload/contract';
+import type { ArchiveLimits, IceServer, Settings } from '../../../src-preload/contract';
 import { FieldMessage } from '../components/FieldMessage';
 import { Switch } from '../components/Switch';
 import { useModel, useStore } from '../model-context';
-import { parseInterfaceList, validateBrokerKey, validateBrokerPath, validateIceServer, validatePort } from '../model/validation';
+import { parseInterfaceList, validateArchiveLimit, validateBrokerKey, validateBrokerPath, validateIceServer, validatePerAddressLimit, validatePort } from '../model/validation';
 import { DisplayNameForm } from './DisplayNameForm';
 
 interface Props {
@@ -50,6 +50,7 @@ export function SettingsDialog({ open, onClose }: Props) {
               <BrokerSettings settings={settings} />
               <IceServerSettings servers={settings.iceServers} />
               <InterfaceSettings interfaces={settings.interfaces} />
+              <ArchiveSettings limits={settings.archive} />
             </>
           ) : (
             <p className="muted">The broker, ICE servers and network interfaces are set on the host machine (or with its control token).</p>
@@ -86,9 +87,10 @@ function BrokerSettings({ settings }: { settings: Settings }) {
   const [port, setPort] = useState(String(settings.broker.port));
   const [path, setPath] = useState(settings.broker.path);
   const [key, setKey] = useState(settings.broker.key);
+  const [perMachine, setPerMachine] = useState(String(settings.broker.perAddressLimit));
   const [status, save] = useSaver();
-  const checks = { port: validatePort(port), path: validateBrokerPath(path), key: validateBrokerKey(key) };
-  const valid = checks.port.ok && checks.path.ok && checks.key.ok;
+  const checks = { port: validatePort(port), path: validateBrokerPath(path), key: validateBrokerKey(key), perMachine: validatePerAddressLimit(perMachine) };
+  const valid = checks.port.ok && checks.path.ok && checks.key.ok && checks.perMachine.ok;
 
   return (
     <Section title="Broker on this host">
@@ -96,8 +98,8 @@ function BrokerSettings({ settings }: { settings: Settings }) {
         className="settings-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!checks.port.ok || !checks.path.ok || !checks.key.ok) return;
-          const broker = { port: checks.port.value, path: checks.path.value, key: checks.key.value };
+          if (!checks.port.ok || !checks.path.ok || !checks.key.ok || !checks.perMachine.ok) return;
+          const broker = { port: checks.port.value, path: checks.path.value, key: checks.key.value, perAddressLimit: checks.perMachine.value };
           void save(() => model.updateHostSettings({ broker }));
         }}
       >
@@ -110,6 +112,9 @@ function BrokerSettings({ settings }: { settings: Settings }) {
           </Field>
           <Field id={`${id}-key`} label="Key" error={checks.key.ok ? null : checks.key.error} hint="Restarts the broker">
             <input id={`${id}-key`} className="input mono" value={key} onChange={(e) => setKey(e.target.value)} aria-invalid={!checks.key.ok} aria-describedby={`${id}-key-msg`} />
+          </Field>
+          <Field id={`${id}-per-machine`} label="Clients per machine" error={checks.perMachine.ok ? null : checks.perMachine.error} hint="At once from one address, so one machine cannot fill the broker. Restarts the broker">
+            <input id={`${id}-per-machine`} className="input num" inputMode="numeric" value={perMachine} onChange={(e) => setPerMachine(e.target.value)} aria-invalid={!checks.perMachine.ok} aria-describedby={`${id}-per-machine-msg`} data-testid="settings-per-address-limit" />
           </Field>
         </div>
         <SaveRow disabled={!valid} status={status} testId="broker-settings" />
@@ -206,6 +211,48 @@ function InterfaceSettings({ interfaces }: { interfaces: string[] }) {
           <input id={`${id}-if`} className="input mono" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!parsed.ok} aria-describedby={`${id}-if-msg`} />
         </Field>
         <SaveRow disabled={!parsed.ok} status={status} testId="interfaces" />
+      </form>
+    </Section>
+  );
+}
+
+function ArchiveSettings({ limits }: { limits: ArchiveLimits }) {
+  const model = useModel();
+  const id = useId();
+  const [entries, setEntries] = useState(String(limits.maxEntries));
+  const [mib, setMib] = useState(String(Math.round(limits.maxTotalBytes / 1024 ** 2)));
+  const [ratio, setRatio] = useState(String(limits.maxRatio));
+  const [status, save] = useSaver();
+  const checks = {
+    maxEntries: validateArchiveLimit('maxEntries', entries),
+    maxTotalBytes: validateArchiveLimit('maxTotalBytes', mib, 1024 ** 2),
+    maxRatio: validateArchiveLimit('maxRatio', ratio),
+  };
+  const valid = checks.maxEntries.ok && checks.maxTotalBytes.ok && checks.maxRatio.ok;
+
+  return (
+    <Section title="Game archives" note="A .zip past these is refused before anything is unpacked">
+      <form
+        className="settings-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!checks.maxEntries.ok || !checks.maxTotalBytes.ok || !checks.maxRatio.ok) return;
+          const archive = { maxEntries: checks.maxEntries.value, maxTotalBytes: checks.maxTotalBytes.value, maxRatio: checks.maxRatio.value };
+          void save(() => model.updateHostSettings({ archive }));
+        }}
+      >
+        <div className="settings-grid">
+          <Field id={`${id}-entries`} label="Files, at most" error={checks.maxEntries.ok ? null : checks.maxEntries.error}>
+            <input id={`${id}-entries`} className="input num" inputMode="numeric" value={entries} onChange={(e) => setEntries(e.target.value)} aria-invalid={!checks.maxEntries.ok} aria-describedby={`${id}-entries-msg`} />
+          </Field>
+          <Field id={`${id}-size`} label="Unpacked MiB, at most" error={checks.maxTotalBytes.ok ? null : checks.maxTotalBytes.error}>
+            <input id={`${id}-size`} className="input num" inputMode="decimal" value={mib} onChange={(e) => setMib(e.target.value)} aria-invalid={!checks.maxTotalBytes.ok} aria-describedby={`${id}-size-msg`} />
+          </Field>
+          <Field id={`${id}-ratio`} label="Compression ratio, at most" error={checks.maxRatio.ok ? null : checks.maxRatio.error} hint="Games: under 20x; zip bombs: 1000x">
+            <input id={`${id}-ratio`} className="input num" inputMode="decimal" value={ratio} onChange={(e) => setRatio(e.target.value)} aria-invalid={!checks.maxRatio.ok} aria-describedby={`${id}-ratio-msg`} />
+          </Field>
+        </div>
+        <SaveRow disabled={!valid} status={status} testId="archive-settings" />
       </form>
     </Section>
   );

@@ -1,0 +1,129 @@
+/**
+ * One hosted game on an HTTP listener of its own, so the game is its own
+ * origin (`http://<address>:<port>/`). It shares no origin with the dashboard,
+ * the web bridge or another game: the browser's same-origin policy keeps it
+ * out of their storage and documents, and a WebSocket it opens to the bridge
+ * carries the game's Origin, which the bridge's control check refuses.
+ *
+ * Served on a game's port, and nothing else (no bridge, page, broker or
+ * `/api/lan`; those stay on the host's port): the shim at SHIM_PATH, then the
+ * game's files from `/`, confined to its folder by static-files.ts, with the
+ * shim injected into every HTML page at serve time (files on disk are never
+ * modified).
+ */
+import fs from 'node:fs';
+import type http from 'node:http';
+import { HostHttpServer, sendText } from './http-server.js';
+import { resolveInside, serveStatic } from './static-files.js';
+
+/** On the game's own origin; takes precedence over a game file of the same path. */
+export const SHIM_PATH = '/lan-party/broker-shim.js';
+const MAX_INJECTED_HTML_BYTES = 16 * 1024 * 1024;
+/**
+ * Ports tried from the first one (the host's port + 1 when that port is fixed):
+ * MAX_HOSTED_GAMES games plus room for ports other programs hold, so a LAN
+ * firewall rule for games covers a small, known range.
+ */
+export const GAME_PORT_ATTEMPTS = 32;
+
+/**
+ * Sent with every response of a game's origin.
+ * - Only the game's own pages may frame it (no other site can overlay and
+ *   click-jack it). The coming test bench frames games from the host's own
+ *   page: its origin must be added to `frame-ancestors` then.
+ * - No Referer leaves a game: its address and page stay private to the hosts
+ *   it talks to.
+ */
+export const GAME_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "frame-ancestors 'self'",
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** Adds the shim as the first script of the page, so it runs before the game's own. */
+export function injectShim(html: string): string {
+  const tag = `<script src="${SHIM_PATH}"></script>`;
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (head) return `${html.slice(0, head.index + head[0].length)}${tag}${html.slice(head.index + head[0].length)}`;
+  const root = /<html(\s[^>]*)?>/i.exec(html);
+  if (root) return `${html.slice(0, root.index + root[0].length)}${tag}${html.slice(root.index + root[0].length)}`;
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(html);
+  if (doctype) return `${doctype[0]}${tag}${html.slice(doctype[0].length)}`;
+  return `${tag}${html}`;
+}
+
+export interface GameOriginOptions {
+  /** Real path of the folder served. */
+  root: string;
+  /** The shim script for this request (with the default broker as that browser reaches it); an Error when it cannot be served. */
+  shimFor(req: http.IncomingMessage): string | Error;
+}
+
+export class GameOrigin {
+  private readonly http = new HostHttpServer();
+
+  constructor(private readonly options: GameOriginOptions) {
+    this.http.addRequestRoute((req, res, url) => this.route(req, res, url));
+  }
+
+  get port(): number | null {
+    return this.http.port;
+  }
+
+  /** Listens on `firstPort` or the next free one (an ephemeral port when 0), on the host's address. */
+  listen(firstPort: number, host: string | undefined): Promise<number> {
+    return this.http.listen({ port: firstPort, host, attempts: GAME_PORT_ATTEMPTS });
+  }
+
+  /** Stops listening and drops the game's open connections. */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean {
+    for (const [name, value] of Object.entries(GAME_RESPONSE_HEADERS)) res.setHeader(name, value);
+    if (url.pathname === SHIM_PATH) {
+      this.serveShim(req, res);
+      return true;
+    }
+    const resolved = resolveInside(this.options.root, url.pathname);
+    if (resolved.ok && /\.html?$/i.test(resolved.file) && (req.method === 'GET' || req.method === 'HEAD')) {
+      serveHtml(req, res, resolved.file);
+      return true;
+    }
+    serveStatic(this.options.root, req, res, url);
+    return true;
+  }
+
+  private serveShim(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const body = this.options.shimFor(req);
+    if (body instanceof Error) {
+      sendText(res, 500, body.message);
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+}
+
+function serveHtml(req: http.IncomingMessage, res: http.ServerResponse, file: string): void {
+  let html: string;
+  try {
+    if (fs.statSync(file).size > MAX_INJECTED_HTML_BYTES) throw new Error('page too large');
+    html = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    sendText(res, 500, `Could not read the page: ${(error as Error).message}`);
+    return;
+  }
+  const body = Buffer.from(injectShim(html), 'utf8');
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
