@@ -41,7 +41,7 @@ export type Serialization = 'binary' | 'binary-utf8' | 'json' | 'raw';
 /** Receives every decoded frame; `bytes` is the frame's size on the wire. */
 export type FrameSink = (decoded: Decoded, bytes: number) => void;
 
-export type SendResult = { ok: true; bytes: number } | { ok: false; error: string };
+export type SendResult = { ok: true; bytes: number } | { ok: false; code: 'send-failed' | 'too-large'; error: string };
 
 /**
  * What the engine needs from a data connection. `LanConnection` is the real
@@ -269,16 +269,16 @@ export class LanConnection extends BufferedConnection {
 
   /** Sends a game event in the form the other end understands. Never throws. */
   sendEvent(event: WireEvent): SendResult {
-    if (!this.open || !this.dataChannel) return { ok: false, error: `Connection to ${this.peer} is not open` };
+    if (!this.open || !this.dataChannel) return { ok: false, code: 'send-failed', error: `Connection to ${this.peer} is not open` };
     if (this.bufferSize >= MAX_SEND_BUFFER_MESSAGES) {
-      return { ok: false, error: `Send buffer to ${this.peer} is full (${MAX_SEND_BUFFER_MESSAGES} messages): event "${event.eventName}" dropped` };
+      return { ok: false, code: 'send-failed', error: `Send buffer to ${this.peer} is full (${MAX_SEND_BUFFER_MESSAGES} messages): event "${event.eventName}" dropped` };
     }
     try {
       if (this.serialization === 'json' || this.serialization === 'raw') {
         const text = JSON.stringify({ eventName: event.eventName, data: event.data });
         const bytes = utf8Length(text);
         if (bytes > MAX_UNCHUNKED_FRAME_BYTES) {
-          return { ok: false, error: `Event "${event.eventName}" is too large for a ${this.serialization} connection (${bytes} bytes)` };
+          return { ok: false, code: 'too-large', error: `Event "${event.eventName}" is too large for a ${this.serialization} connection (${bytes} bytes)` };
         }
         // raw: a stock peer on `raw` receives exactly this JSON text.
         if (this.serialization === 'raw' || this.jsonText) this._bufferedSend(text as unknown as ArrayBuffer);
@@ -295,20 +295,20 @@ export class LanConnection extends BufferedConnection {
         }
       }
       const packed = util.pack({ eventName: event.eventName, data: event.data });
-      if (packed instanceof Promise) return { ok: false, error: 'internal: BinaryPack returned a promise for a string message' };
+      if (packed instanceof Promise) return { ok: false, code: 'send-failed', error: 'internal: BinaryPack returned a promise for a string message' };
       const buffer = packed as ArrayBuffer;
       if (buffer.byteLength <= CHUNK_MTU) {
         this._bufferedSend(buffer);
       } else {
         for (const chunk of util.chunk(buffer)) {
           const piece = util.pack(chunk as unknown as Parameters<typeof util.pack>[0]);
-          if (piece instanceof Promise) return { ok: false, error: 'internal: BinaryPack returned a promise for a chunk' };
+          if (piece instanceof Promise) return { ok: false, code: 'send-failed', error: 'internal: BinaryPack returned a promise for a chunk' };
           this._bufferedSend(piece as ArrayBuffer);
         }
       }
       return { ok: true, bytes: buffer.byteLength };
     } catch (error) {
-      return { ok: false, error: `Could not send event "${event.eventName}" to ${this.peer}: ${describe(error)}` };
+      return { ok: false, code: 'send-failed', error: `Could not send event "${event.eventName}" to ${this.peer}: ${describe(error)}` };
     }
   }
 
@@ -318,27 +318,27 @@ export class LanConnection extends BufferedConnection {
    * frame, as for single events.
    */
   sendBatch(text: string, bytes: number, count: number): SendResult {
-    if (!this.open || !this.dataChannel) return { ok: false, error: `Connection to ${this.peer} is not open: ${count} events not sent` };
+    if (!this.open || !this.dataChannel) return { ok: false, code: 'send-failed', error: `Connection to ${this.peer} is not open: ${count} events not sent` };
     if (this.bufferSize >= MAX_SEND_BUFFER_MESSAGES) {
-      return { ok: false, error: `Send buffer to ${this.peer} is full (${MAX_SEND_BUFFER_MESSAGES} messages): ${count} events dropped` };
+      return { ok: false, code: 'send-failed', error: `Send buffer to ${this.peer} is full (${MAX_SEND_BUFFER_MESSAGES} messages): ${count} events dropped` };
     }
     try {
       this._bufferedSend(text as unknown as ArrayBuffer);
       return { ok: true, bytes };
     } catch (error) {
-      return { ok: false, error: `Could not send ${count} events to ${this.peer}: ${describe(error)}` };
+      return { ok: false, code: 'send-failed', error: `Could not send ${count} events to ${this.peer}: ${describe(error)}` };
     }
   }
 
   /** Sends a control message (only ever to another engine). */
   sendControl(control: ControlMessage): SendResult {
-    if (!this.open || !this.dataChannel) return { ok: false, error: `Connection to ${this.peer} is not open` };
+    if (!this.open || !this.dataChannel) return { ok: false, code: 'send-failed', error: `Connection to ${this.peer} is not open` };
     try {
       const text = encodeControl(control);
       this._bufferedSend(text as unknown as ArrayBuffer);
       return { ok: true, bytes: text.length };
     } catch (error) {
-      return { ok: false, error: `Could not send a heartbeat to ${this.peer}: ${describe(error)}` };
+      return { ok: false, code: 'send-failed', error: `Could not send a heartbeat to ${this.peer}: ${describe(error)}` };
     }
   }
 

@@ -8,7 +8,7 @@ import type { Peer, PeerOptions } from 'peerjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineConnection, FrameSink, SendResult } from './connection.js';
 import { createStaticDefaultBrokerSource } from './default-broker.js';
-import { P2PEngine } from './engine.js';
+import { P2PEngine, type P2PEngineOptions } from './engine.js';
 import type { BrokerEndpoint, P2PEventMap } from './types.js';
 import { MAX_BATCH_EVENTS } from './outbox.js';
 import { type ControlMessage, type Decoded, decodeText, type WireEvent } from './wire.js';
@@ -55,7 +55,7 @@ class FakeConn extends Emitter implements EngineConnection {
     super();
   }
   sendEvent(event: WireEvent): SendResult {
-    if (!this.open) return { ok: false, error: `Connection to ${this.peer} is not open` };
+    if (!this.open) return { ok: false, code: 'send-failed', error: `Connection to ${this.peer} is not open` };
     this.events.push(event);
     this.frames.push({ kind: 'single', events: [event] });
     this.wire.push({ kind: 'event', event });
@@ -67,7 +67,7 @@ class FakeConn extends Emitter implements EngineConnection {
     return { ok: true, bytes: 10 };
   }
   sendBatch(text: string, bytes: number, count: number): SendResult {
-    if (!this.open) return { ok: false, error: `Connection to ${this.peer} is not open: ${count} events not sent` };
+    if (!this.open) return { ok: false, code: 'send-failed', error: `Connection to ${this.peer} is not open: ${count} events not sent` };
     // Decoded exactly as the other end would: a malformed batch fails the test here.
     const decoded = decodeText(text, true);
     if (decoded.kind !== 'batch' || decoded.events.length !== count) throw new Error(`bad batch frame: ${text.slice(0, 100)}`);
@@ -103,6 +103,8 @@ class FakePeer extends Emitter {
   disconnected = false;
   destroyed = false;
   readonly conns: FakeConn[] = [];
+  /** PeerJS's signaling socket (`peer.socket`): the broker's messages, as data. */
+  readonly socket = new Emitter();
   constructor(
     readonly id: string,
     readonly options: PeerOptions,
@@ -139,6 +141,11 @@ class FakePeer extends Emitter {
   error(type: string, message: string): void {
     this.emit('error', Object.assign(new Error(message), { type }));
   }
+  /** The broker's EXPIRE for an offer to `peerId`, as PeerJS 1.5 handles it: its own error first, then other socket listeners. */
+  expire(peerId: string): void {
+    this.error('peer-unavailable', `Could not connect to peer ${peerId}`);
+    this.socket.emit('message', { type: 'EXPIRE', src: peerId });
+  }
 }
 
 const BROKER: BrokerEndpoint = { host: '127.0.0.1', port: 9000, path: '/', key: 'peerjs', secure: false };
@@ -151,10 +158,17 @@ interface Rig {
   seen: { [K in keyof P2PEventMap]: P2PEventMap[K][] };
 }
 
-function rig(options: { source?: ReturnType<typeof createStaticDefaultBrokerSource> } = {}): Rig {
+/**
+ * An engine on fake PeerJS. Its frame queues run from the start (`on`), as in
+ * a game whose frame loop already runs; `frameQueues` overrides it.
+ */
+function rig(options: { source?: ReturnType<typeof createStaticDefaultBrokerSource> } & Omit<P2PEngineOptions, 'defaultBroker' | 'peerFactory'> = {}): Rig {
   const peers: FakePeer[] = [];
+  const { source, ...engineOptions } = options;
   const engine = new P2PEngine({
-    defaultBroker: options.source ?? createStaticDefaultBrokerSource(null),
+    frameQueues: 'on',
+    ...engineOptions,
+    defaultBroker: source ?? createStaticDefaultBrokerSource(null),
     peerFactory: (id, peerOptions) => {
       const peer = new FakePeer(id, peerOptions);
       peers.push(peer);
@@ -180,8 +194,8 @@ function rig(options: { source?: ReturnType<typeof createStaticDefaultBrokerSour
 }
 
 /** A ready engine registered as `id`. */
-function readyRig(id = 'me'): Rig {
-  const r = rig();
+function readyRig(id = 'me', options: Parameters<typeof rig>[0] = {}): Rig {
+  const r = rig(options);
   r.engine.overrideId(id);
   r.engine.useBroker(BROKER.host, BROKER.port, BROKER.path, BROKER.key, BROKER.secure);
   r.last().openNow();
@@ -333,7 +347,7 @@ describe('Connect to another client', () => {
   it('unknown id: records `Could not connect to peer <id>` once', () => {
     const r = readyRig();
     r.engine.connect('ghost');
-    r.last().error('peer-unavailable', 'Could not connect to peer ghost');
+    r.last().expire('ghost');
     expect(r.seen.error.map((e) => e.message)).toEqual(['Could not connect to peer ghost']);
     expect(r.engine.getPeerStats()).toEqual([]);
     // Connecting again is allowed (the failed attempt is gone).
@@ -943,5 +957,255 @@ describe('coalescing between engines', () => {
     await endOfTask();
     expect(p.ab.frames).toEqual([]);
     expect(p.a.seen.error.map((e) => e.message)).toEqual(['1 events to pb were not sent: the connection closed']);
+  });
+});
+
+// =============================================================================
+// Issue 13, defects 1-5: each test fails on the engine before the fix.
+// =============================================================================
+
+describe('frame queues are bounded in bytes (issue 10, item 7)', () => {
+  it('300 events of 1 MiB from a stock peer: at most 16 MiB kept, one error, the rest counted as dropped', () => {
+    const r = readyRig();
+    const stock = r.last().incoming('stock');
+    stock.openNow();
+    const data = 'x'.repeat(1024 * 1024 - 64);
+    for (let i = 0; i < 300; i += 1) stock.receiveEvent('flood', data);
+    const kept = r.engine.getAllEventData('flood').length;
+    expect(kept * data.length).toBeLessThanOrEqual(16 * 1024 * 1024);
+    expect(r.engine.getStats().droppedEvents).toBe(300 - kept);
+    expect(r.seen.error.map((e) => [e.code, e.message])).toEqual([
+      ['queue-full', 'Event queue "flood" is full (16 MiB): dropping new events until the game catches up'],
+    ]);
+    // The listener API still saw every event.
+    expect(r.seen.event).toHaveLength(300);
+  });
+});
+
+describe('frame queues hold only what a frame loop consumes (issue 13, defect 1)', () => {
+  it('an app that only listens keeps nothing, however much arrives; a frame loop starting later gets what comes after', () => {
+    // The default mode (`auto`), as the dashboard and any listener-only app create the engine.
+    const r = readyRig('me', { frameQueues: 'auto' });
+    const a = connected(r, 'a');
+    const inc = r.last().incoming('b', { lanParty: 1 });
+    inc.openNow();
+    for (let i = 0; i < 100_001; i += 1) a.receiveEvent('pos', String(i));
+    inc.remoteClose();
+    // The listener saw everything; nothing was held for frames nobody runs, and no "queue is full" error.
+    expect(r.seen.event).toHaveLength(100_001);
+    expect(r.seen.peerConnected).toHaveLength(2);
+    expect(r.seen.peerDisconnected).toHaveLength(1);
+    expect(r.seen.error).toEqual([]);
+    expect(r.engine.getStats().droppedEvents).toBe(0);
+    // The first frame call starts the queues: what arrived before is not there.
+    expect(r.engine.eventTriggered('pos', false)).toBe(false);
+    expect(r.engine.getAllEventData('pos')).toEqual([]);
+    expect(r.engine.peerConnected()).toBe(false);
+    expect(r.engine.peerDisconnected()).toBe(false);
+    a.receiveEvent('pos', 'after');
+    expect(r.engine.eventTriggered('pos', false)).toBe(true);
+    expect(r.engine.getEventData('pos')).toBe('after');
+  });
+
+  it('`frameQueues: "off"` never queues; `"on"` queues from the start, as the spec\'s frame model', () => {
+    const off = readyRig('me', { frameQueues: 'off' });
+    const a = connected(off, 'a');
+    a.receiveEvent('e', '1');
+    off.engine.endFrame();
+    a.receiveEvent('e', '2');
+    expect(off.engine.eventTriggered('e', false)).toBe(false);
+    expect(off.seen.event).toHaveLength(2);
+    const on = readyRig('me', { frameQueues: 'on' });
+    const b = connected(on, 'b');
+    b.receiveEvent('e', '1');
+    expect(on.engine.getEventData('e')).toBe('1');
+  });
+});
+
+describe('every queued item is visible for one full frame, whoever caused it (issue 13, defect 2)', () => {
+  it('a disconnect the game asks for after its "Peer disconnected" condition is seen the next frame, for one frame', () => {
+    const r = readyRig();
+    connected(r, 'a');
+    connected(r, 'b');
+    // Frame 1: the condition comes first in the game's events, the action later.
+    expect(r.engine.peerDisconnected()).toBe(false);
+    r.engine.disconnectFromPeer('a');
+    r.engine.endFrame();
+    // Frame 2: seen, with its id.
+    expect(r.engine.peerDisconnected()).toBe(true);
+    expect(r.engine.getLastDisconnectedPeer()).toBe('a');
+    r.engine.endFrame();
+    // Frame 3: gone (exactly one frame).
+    expect(r.engine.peerDisconnected()).toBe(false);
+    expect(r.engine.getLastDisconnectedPeer()).toBe('');
+    r.engine.endFrame();
+    // An action before any condition of its frame is seen in that same frame, and only there.
+    r.engine.disconnectFromPeer('b');
+    expect(r.engine.getLastDisconnectedPeer()).toBe('b');
+    r.engine.endFrame();
+    expect(r.engine.peerDisconnected()).toBe(false);
+  });
+
+  it('the same holds for every peer of "disconnect from all peers"; order is kept behind items already queued', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    connected(r, 'b');
+    connected(r, 'c');
+    a.remoteClose();
+    expect(r.engine.getLastDisconnectedPeer()).toBe('a');
+    r.engine.disconnectFromAllPeers();
+    const seen: string[] = [];
+    for (let frame = 0; frame < 5; frame += 1) {
+      if (r.engine.peerDisconnected()) seen.push(r.engine.getLastDisconnectedPeer());
+      r.engine.endFrame();
+    }
+    expect(seen).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('the event-name cap counts live queues only (issue 13, defect 3)', () => {
+  it('names the game evaluated do not use it up; drained names are freed', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    for (let i = 0; i < 1_024; i += 1) r.engine.eventTriggered(`hit_${i}`, i % 2 === 0);
+    a.receiveEvent('remote', 'x');
+    expect(r.engine.eventTriggered('remote', false)).toBe(true);
+    r.engine.endFrame();
+    // 1,024 live names from a peer fill it; the next is dropped with one error...
+    for (let i = 0; i < 1_024; i += 1) a.receiveEvent(`n${i}`, '1');
+    a.receiveEvent('over', '1');
+    expect(r.engine.eventTriggered('over', false)).toBe(false);
+    expect(r.seen.error.map((e) => [e.code, e.message])).toEqual([['queue-full', 'Too many distinct event names (1024): dropped event "over" from a']]);
+    // ...until a frame drains them: every name is free again.
+    r.engine.endFrame();
+    a.receiveEvent('later', '1');
+    expect(r.engine.eventTriggered('later', false)).toBe(true);
+    // The data-loss mode chosen for a name outlives its queue.
+    r.engine.eventTriggered('hit_0', true);
+    a.receiveEvent('hit_0', '1');
+    a.receiveEvent('hit_0', '2');
+    expect(r.engine.getAllEventData('hit_0')).toEqual([{ data: '2', sender: 'a' }]);
+  });
+});
+
+describe('a fatal broker error stops every automatic registration (issue 13, defect 4)', () => {
+  it('after "ID taken" on the default broker, a move of the default registers nothing until the game acts', async () => {
+    const source = createStaticDefaultBrokerSource(BROKER);
+    const r = rig({ source });
+    r.engine.overrideId('x');
+    r.engine.useDefaultBroker();
+    await vi.advanceTimersByTimeAsync(0);
+    r.last().error('unavailable-id', 'ID "x" is taken');
+    r.last().destroy();
+    expect(r.engine.getLastError()).toBe('ID "x" is taken');
+    source.set(BROKER_B);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(r.peers).toHaveLength(1);
+    expect(r.engine.isReady()).toBe(false);
+    expect(r.seen.error.map((e) => [e.code, e.message])).toEqual([['id-taken', 'ID "x" is taken']]);
+    // The game acts: it registers again (the override was for that one connection).
+    r.engine.overrideId('y');
+    r.engine.useDefaultBroker();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(r.peers).toHaveLength(2);
+    expect(r.last().id).toBe('y');
+    expect(r.last().options).toMatchObject({ host: BROKER_B.host });
+  });
+
+  it('an invalid key is fatal too: no retry on broker loss either', async () => {
+    const source = createStaticDefaultBrokerSource(BROKER);
+    const r = rig({ source });
+    r.engine.useDefaultBroker();
+    await vi.advanceTimersByTimeAsync(0);
+    r.last().error('invalid-key', 'API KEY "k" is invalid');
+    r.last().disconnect();
+    source.set(BROKER_B);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(r.peers).toHaveLength(1);
+    expect(r.engine.getLastError()).toBe('API KEY "k" is invalid');
+  });
+});
+
+describe('test gaps (issue 13, defect 5)', () => {
+  it('an override is used for one connection only, even when that registration failed', () => {
+    const r = readyRig('first');
+    r.engine.disconnectFromBroker();
+    r.engine.overrideId('second');
+    r.engine.useBroker(BROKER.host, BROKER.port);
+    expect(r.last().id).toBe('second');
+    r.last().error('unavailable-id', 'ID "second" is taken');
+    r.last().destroy();
+    // The pending override was cleared when it was used: the next connection takes the id we had.
+    r.engine.useBroker(BROKER.host, BROKER.port);
+    expect(r.last().id).toBe('first');
+  });
+
+  it('destroy() releases connections, broker links (current and retired), timers and listeners; later calls do nothing', () => {
+    const r = readyRig('me');
+    const a = connected(r, 'a');
+    const first = r.last();
+    // A retired Peer: its broker link closed, its data connection still up.
+    r.engine.disconnectFromBroker();
+    r.engine.useBroker(BROKER_B.host, BROKER_B.port);
+    r.last().openNow();
+    const b = connected(r, 'b');
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    const errorsBefore = r.seen.error.length;
+    r.engine.destroy();
+    expect([a.closed, b.closed]).toEqual([true, true]);
+    expect(r.peers.map((p) => p.destroyed)).toEqual([true, true]);
+    expect(first.destroyed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(r.engine.isReady()).toBe(false);
+    expect(r.engine.getConnectedPeers()).toEqual([]);
+    const disconnectsReported = r.seen.peerDisconnected.length;
+    // Unusable afterwards: nothing is created, nothing is reported, nothing throws.
+    r.engine.useBroker(BROKER.host, BROKER.port);
+    r.engine.connect('c');
+    expect(r.engine.triggerEvent('e', 'd')).toMatchObject({ ok: false, peers: 0 });
+    a.receiveEvent('late', '1');
+    r.engine.destroy();
+    expect(r.peers).toHaveLength(2);
+    expect(r.seen.error).toHaveLength(errorsBefore);
+    expect(r.seen.event).toEqual([]);
+    expect(r.seen.peerDisconnected).toHaveLength(disconnectsReported);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('errors have codes; sends return a result (issue 13, defect 6)', () => {
+  it('each send says whether every connection took the event, with the code of the error it recorded', () => {
+    const r = readyRig();
+    const a = connected(r, 'a');
+    connected(r, 'b');
+    expect(r.engine.triggerEvent('e', 'd')).toEqual({ ok: true, peers: 2 });
+    expect(r.engine.triggerVariableEventOnPeer('a', 'v', [1])).toEqual({ ok: true, peers: 1 });
+    expect(r.engine.triggerEventOnPeer('nobody', 'e', 'd')).toEqual({ ok: false, peers: 0, code: 'peer-not-connected', message: 'Peer nobody is not connected' });
+    expect(r.engine.triggerEvent('', 'd')).toMatchObject({ ok: false, peers: 0, code: 'invalid-argument' });
+    expect(r.engine.triggerVariableEvent('e', () => 1)).toMatchObject({ ok: false, peers: 0, code: 'invalid-argument' });
+    expect(r.engine.triggerEvent('e', 'x'.repeat(1024 * 1024))).toMatchObject({ ok: false, peers: 0, code: 'too-large' });
+    // One connection refuses (its channel went away): the others still got it.
+    a.open = false;
+    expect(r.engine.triggerEvent('e', 'd')).toEqual({ ok: false, peers: 1, code: 'send-failed', message: 'Connection to a is not open' });
+    expect(r.seen.error.map((e) => e.code)).toEqual(['peer-not-connected', 'invalid-argument', 'invalid-argument', 'too-large', 'send-failed']);
+    expect(r.engine.getErrorLog().map((e) => e.code)).toEqual(r.seen.error.map((e) => e.code));
+  });
+
+  it('a failed connect is found from the broker\'s EXPIRE as data, not from PeerJS\'s English text', () => {
+    const r = readyRig();
+    r.engine.connect('ghost');
+    r.engine.connect('other');
+    // PeerJS's message wording is irrelevant: only its typed error and the socket's EXPIRE count.
+    r.last().error('peer-unavailable', 'Impossible de joindre le pair');
+    r.last().socket.emit('message', { type: 'EXPIRE', src: 'ghost' });
+    expect(r.seen.error.map((e) => [e.code, e.message])).toEqual([['peer-unavailable', 'Could not connect to peer ghost']]);
+    expect(r.engine.getPeerStats().map((p) => p.peerId)).toEqual(['other']);
+    expect(r.last().conns.map((c) => c.closed)).toEqual([true, false]);
+  });
+
+  it('broker errors carry codes: id-taken for a taken id, broker-error otherwise', () => {
+    const r = readyRig();
+    r.last().error('server-error', 'Something broke');
+    expect(r.seen.error.map((e) => e.code)).toEqual(['broker-error']);
   });
 });

@@ -4,11 +4,46 @@
  * unit-tested under Node.
  */
 
+/**
+ * What kind of error, stable across versions (the message is for people and
+ * may change). Documented in docs/p2p-api.md ("Errors").
+ */
+export type P2PErrorCode =
+  /** A public function got an argument it cannot use (id, event name, broker settings, ICE server, a value JSON cannot carry). */
+  | 'invalid-argument'
+  /** `useBroker`/`useDefaultBroker` while already connected to a broker. */
+  | 'already-connected'
+  /** `connect` without an open broker link. */
+  | 'no-broker'
+  /** The broker refused our id: taken by another client (fatal: nothing re-registers until the game acts). */
+  | 'id-taken'
+  /** Any other broker failure: lost link, invalid id or key (fatal), server error. */
+  | 'broker-error'
+  /** The LAN's default broker could not be found (yet). */
+  | 'default-broker'
+  /** A connection to a peer could not be opened (unknown id, timeout, ICE failure). */
+  | 'peer-unavailable'
+  /** A send or disconnect named a peer that is not connected. */
+  | 'peer-not-connected'
+  /** An event is larger than the engine or the connection carries. */
+  | 'too-large'
+  /** Events that could not be sent (send buffer full, connection gone). */
+  | 'send-failed'
+  /** A peer sent something that is not a valid message: dropped and counted. */
+  | 'malformed-message'
+  /** A frame queue is full: new items are dropped until the game catches up. */
+  | 'queue-full'
+  /** A data connection reported an error. */
+  | 'connection-error'
+  /** A bug: something threw inside the engine. */
+  | 'internal';
+
 export interface P2PErrorEntry {
   /** Monotonic sequence number, so a reader can tell entries apart after the log wrapped. */
   seq: number;
   /** Epoch milliseconds when it was recorded. */
   at: number;
+  code: P2PErrorCode;
   message: string;
 }
 
@@ -27,10 +62,10 @@ export class ErrorLog {
   constructor(private readonly capacity = DEFAULT_ERROR_LOG_CAPACITY) {}
 
   /** Records an error; returns the stored entry. */
-  record(message: string, at: number): P2PErrorEntry {
+  record(code: P2PErrorCode, message: string, at: number): P2PErrorEntry {
     const text = message.length > MAX_ERROR_MESSAGE_LENGTH ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…` : message;
     this.seq += 1;
-    const entry: P2PErrorEntry = { seq: this.seq, at, message: text };
+    const entry: P2PErrorEntry = { seq: this.seq, at, code, message: text };
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     this.flag = true;

@@ -5,42 +5,94 @@
  * `endFrame()` drops the head of every queue, so each item is visible for
  * exactly one frame.
  *
+ * Three rules beyond the spec's wording (issue 13, defects 1-3):
+ * - the queues only hold what a frame loop will consume: in the default mode
+ *   (`auto`) they start at the first frame call (a queue condition or
+ *   expression, `getAllEventData`, `endFrame`), so an app that only listens
+ *   (`on(...)`) never fills them; `on` and `off` force them either way;
+ * - an item the game causes itself during a frame (its own
+ *   `disconnectFromPeer` after it evaluated a condition) becomes visible at
+ *   the next frame, so that frame's `endFrame()` does not drop it unseen;
+ * - the name cap counts live (non-empty) queues only: a drained name is freed,
+ *   whoever used it; the data-loss mode the game chose is kept apart.
+ *
  * Pure and synchronous (no timers, no WebRTC) so every row of the spec tables
  * is unit-tested under Node. The engine feeds it; games read it.
  */
-import { ErrorLog, type P2PErrorEntry } from './errors.js';
+import { ErrorLog, type P2PErrorCode, type P2PErrorEntry } from './errors.js';
 
 export interface QueuedEvent {
   data: string;
   sender: string;
 }
 
+/**
+ * When the frame queues hold items:
+ * - `auto` (default): from the first frame call on (a queue condition or
+ *   expression, `getAllEventData` or `endFrame`); before it, and for an app
+ *   that never makes one (it uses the listener API), nothing is kept;
+ * - `on`: from the start, as the spec's frame model says (items that arrive
+ *   before the game's first frame are kept too);
+ * - `off`: never (the frame conditions stay false, the expressions "").
+ */
+export type FrameQueueMode = 'auto' | 'on' | 'off';
+
 export interface FrameLimits {
   /** Items kept per event name without data loss. Generous: 60 items a second for half an hour. */
   maxQueuePerEvent: number;
-  /** Distinct event names kept at once: names come from remote peers, so they are bounded too. */
+  /** Bytes kept per event name (see `queuedEventBytes`): a peer sending 1 MiB events must not grow the page with them. */
+  maxQueueBytesPerEvent: number;
+  /** Bytes kept by every event queue together: the per-name cap times 1,024 names would be 16 GiB. */
+  maxQueueBytesTotal: number;
+  /** Distinct event names with a non-empty queue at once: names come from remote peers, so they are bounded too. */
   maxEventNames: number;
-  /** Items kept in each of the connected/disconnected peer queues. */
+  /**
+   * Items kept in each of the connected/disconnected peer queues. Their bytes
+   * are bounded by this count: an item is a peer id of at most 64 characters.
+   */
   maxPeerQueue: number;
   /** Entries kept in the error log. */
   errorLogCapacity: number;
 }
 
+const MIB = 1024 * 1024;
+
 export const DEFAULT_FRAME_LIMITS: FrameLimits = {
   maxQueuePerEvent: 100_000,
+  // 16 MiB holds 8 events of the largest size (1 MiB of text, counted as 2 MiB below) or 100,000 items of
+  // 70 characters: a game that reads one item per frame is never the one that reaches it.
+  maxQueueBytesPerEvent: 16 * MIB,
+  maxQueueBytesTotal: 64 * MIB,
   maxEventNames: 1_024,
   maxPeerQueue: 10_000,
   errorLogCapacity: 100,
 };
 
 /**
+ * Memory of a queued item beyond its text, bytes: measured 97 bytes per item
+ * for 200,000 events of 25 characters kept as `{ data, sender }` in an array
+ * (Node 20 / V8, heap after GC; the sender string is shared with the link).
+ */
+export const QUEUED_ITEM_OVERHEAD_BYTES = 96;
+
+/**
+ * What one queued event costs against the byte caps: an upper bound of what
+ * V8 keeps (ASCII text is stored one byte per character, other text two).
+ */
+export function queuedEventBytes(data: string): number {
+  return QUEUED_ITEM_OVERHEAD_BYTES + 2 * data.length;
+}
+
+/**
  * What happened to a pushed item. `error` is set when the engine must record
  * an error (only on the first overflow of an episode, so a flood does not
- * flush the error log).
+ * flush the error log). `skipped`: the frame queues are not in use (see
+ * `FrameQueueMode`), nothing was kept and nothing was lost for a frame loop.
  */
 export interface PushResult {
-  outcome: 'queued' | 'replaced' | 'dropped';
+  outcome: 'queued' | 'replaced' | 'dropped' | 'skipped';
   error?: string;
+  code?: P2PErrorCode;
 }
 
 /**
@@ -63,6 +115,11 @@ class Fifo<T> {
     return this.length > 0 ? this.items[this.start] : undefined;
   }
 
+  /** The newest item. */
+  tail(): T | undefined {
+    return this.length > 0 ? this.items[this.items.length - 1] : undefined;
+  }
+
   shift(): T | undefined {
     if (this.length === 0) return undefined;
     const item = this.items[this.start];
@@ -77,18 +134,6 @@ class Fifo<T> {
     return item;
   }
 
-  /** Keeps only the newest item. */
-  keepNewest(): void {
-    if (this.length <= 1) return;
-    this.items = this.items.slice(-1);
-    this.start = 0;
-  }
-
-  replaceAll(item: T): void {
-    this.items = [item];
-    this.start = 0;
-  }
-
   drain(): T[] {
     const out = this.items.slice(this.start);
     this.items = [];
@@ -97,29 +142,62 @@ class Fifo<T> {
   }
 }
 
+interface Queued extends QueuedEvent {
+  bytes: number;
+}
+
+/** A live (non-empty) event queue; deleted as soon as it is empty, which frees its name. */
 interface EventQueue {
-  items: Fifo<QueuedEvent>;
-  /** undefined until the game first evaluates "Event triggered" for this name: then no loss. */
-  dataLoss: boolean | undefined;
+  items: Fifo<Queued>;
+  bytes: number;
   /** Set while the queue is full, so only the first overflow of an episode records an error. */
   overflowing: boolean;
-  /** Items dropped because the queue was full (not counting data-loss overwrites, which are by design). */
-  dropped: number;
+}
+
+/** A peer id queued for "Peer connected"/"Peer disconnected", with the frame from which it is visible. */
+interface PeerItem {
+  peerId: string;
+  visibleFrom: number;
+}
+
+/** Data-loss modes remembered at once: the game's own names, bounded anyway (the oldest is forgotten, then set again at its next evaluation). */
+const MAX_DATA_LOSS_NAMES = 16_384;
+
+/** An overflow episode ends when the queue is back to half its caps (or drained): a sustained flood records one error, not one per frame. */
+function belowHalf(items: number, bytes: number, maxItems: number, maxBytes: number): boolean {
+  return items * 2 <= maxItems && bytes * 2 <= maxBytes;
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / MIB) * 10) / 10} MiB`;
 }
 
 export class FrameState {
   private readonly events = new Map<string, EventQueue>();
-  private readonly connected = new Fifo<string>();
-  private readonly disconnected = new Fifo<string>();
+  /** Names the game last evaluated with "data loss allowed" (every other name is FIFO without loss). */
+  private readonly dataLossNames = new Set<string>();
+  private eventBytes = 0;
+  private readonly connected = new Fifo<PeerItem>();
+  private readonly disconnected = new Fifo<PeerItem>();
   private connectedOverflowing = false;
   private disconnectedOverflowing = false;
   private namesOverflowing = false;
+  private totalOverflowing = false;
+  /** Frames ended so far: items carry the frame from which they are visible. */
+  private frame = 0;
+  /** The game read a queue since the last endFrame(): its frame is under way. */
+  private readInFrame = false;
+  private active: boolean;
   readonly errors: ErrorLog;
   private readonly limits: FrameLimits;
 
-  constructor(limits: Partial<FrameLimits> = {}) {
+  constructor(
+    limits: Partial<FrameLimits> = {},
+    private readonly mode: FrameQueueMode = 'auto',
+  ) {
     this.limits = { ...DEFAULT_FRAME_LIMITS, ...limits };
     this.errors = new ErrorLog(this.limits.errorLogCapacity);
+    this.active = mode === 'on';
   }
 
   // -------------------------------------------------------------------------
@@ -128,94 +206,164 @@ export class FrameState {
 
   /** An event arrived from `sender`. */
   pushEvent(name: string, data: string, sender: string): PushResult {
-    let queue = this.events.get(name);
-    if (!queue) {
-      if (this.events.size >= this.limits.maxEventNames) {
-        if (this.namesOverflowing) return { outcome: 'dropped' };
-        this.namesOverflowing = true;
-        return {
-          outcome: 'dropped',
-          error: `Too many distinct event names (${this.limits.maxEventNames}): dropped event "${name}" from ${sender}`,
-        };
-      }
-      queue = { items: new Fifo(), dataLoss: undefined, overflowing: false, dropped: 0 };
-      this.events.set(name, queue);
-    }
-    const item: QueuedEvent = { data, sender };
-    if (queue.dataLoss === true && queue.items.length > 0) {
+    if (!this.active) return { outcome: 'skipped' };
+    const limits = this.limits;
+    const bytes = queuedEventBytes(data);
+    const item: Queued = { data, sender, bytes };
+    const queue = this.events.get(name);
+    if (queue && this.dataLossNames.has(name)) {
       // Data loss allowed: the queue holds only the newest item.
-      queue.items.replaceAll(item);
+      const old = queue.bytes;
+      if (this.eventBytes - old + bytes > limits.maxQueueBytesTotal) return this.totalOverflow(name, sender);
+      queue.items.drain();
+      queue.items.push(item);
+      queue.bytes = bytes;
+      this.eventBytes += bytes - old;
       return { outcome: 'replaced' };
     }
-    if (queue.items.length >= this.limits.maxQueuePerEvent) {
-      queue.dropped += 1;
-      if (queue.overflowing) return { outcome: 'dropped' };
-      queue.overflowing = true;
+    if (queue) {
+      if (queue.items.length >= limits.maxQueuePerEvent) {
+        return this.queueOverflow(queue, `Event queue "${name}" is full (${limits.maxQueuePerEvent} items): dropping new events until the game catches up`);
+      }
+      if (queue.bytes + bytes > limits.maxQueueBytesPerEvent) {
+        return this.queueOverflow(queue, `Event queue "${name}" is full (${mib(limits.maxQueueBytesPerEvent)}): dropping new events until the game catches up`);
+      }
+    } else if (this.events.size >= limits.maxEventNames) {
+      if (this.namesOverflowing) return { outcome: 'dropped' };
+      this.namesOverflowing = true;
       return {
         outcome: 'dropped',
-        error: `Event queue "${name}" is full (${this.limits.maxQueuePerEvent} items): dropping new events until the game catches up`,
+        code: 'queue-full',
+        error: `Too many distinct event names (${limits.maxEventNames}): dropped event "${name}" from ${sender}`,
       };
+    } else if (bytes > limits.maxQueueBytesPerEvent) {
+      return { outcome: 'dropped', code: 'queue-full', error: `Event "${name}" from ${sender} is larger than its queue (${mib(limits.maxQueueBytesPerEvent)}): dropped` };
     }
-    queue.items.push(item);
+    if (this.eventBytes + bytes > limits.maxQueueBytesTotal) return this.totalOverflow(name, sender);
+    if (queue) {
+      queue.items.push(item);
+      queue.bytes += bytes;
+    } else {
+      const created: EventQueue = { items: new Fifo(), bytes, overflowing: false };
+      created.items.push(item);
+      this.events.set(name, created);
+    }
+    this.eventBytes += bytes;
     return { outcome: 'queued' };
   }
 
-  /** A peer connected (the frame condition only counts incoming connections: the engine decides). */
-  pushConnected(peerId: string): PushResult {
+  private queueOverflow(queue: EventQueue, error: string): PushResult {
+    if (queue.overflowing) return { outcome: 'dropped' };
+    queue.overflowing = true;
+    return { outcome: 'dropped', code: 'queue-full', error };
+  }
+
+  private totalOverflow(name: string, sender: string): PushResult {
+    if (this.totalOverflowing) return { outcome: 'dropped' };
+    this.totalOverflowing = true;
+    return {
+      outcome: 'dropped',
+      code: 'queue-full',
+      error: `Event queues are full (${mib(this.limits.maxQueueBytesTotal)} in total): dropped event "${name}" from ${sender}; dropping new events until the game catches up`,
+    };
+  }
+
+  /**
+   * A peer connected (the frame condition only counts incoming connections:
+   * the engine decides). `local`: the game's own call caused it (see `pushDisconnected`).
+   */
+  pushConnected(peerId: string, local = false): PushResult {
+    if (!this.active) return { outcome: 'skipped' };
     if (this.connected.length >= this.limits.maxPeerQueue) {
       if (this.connectedOverflowing) return { outcome: 'dropped' };
       this.connectedOverflowing = true;
-      return { outcome: 'dropped', error: `Connected-peers queue is full (${this.limits.maxPeerQueue}): dropped ${peerId}` };
+      return { outcome: 'dropped', code: 'queue-full', error: `Connected-peers queue is full (${this.limits.maxPeerQueue}): dropped ${peerId}` };
     }
-    this.connected.push(peerId);
+    this.connected.push(this.peerItem(this.connected, peerId, local));
     return { outcome: 'queued' };
   }
 
-  pushDisconnected(peerId: string): PushResult {
+  /**
+   * A peer disconnected. `local`: the game's own call (`disconnectFromPeer`)
+   * caused it, synchronously, inside its frame; if the game already read a
+   * queue in this frame, its "Peer disconnected" may have been evaluated
+   * before: the item becomes visible at the next frame, for a whole frame.
+   */
+  pushDisconnected(peerId: string, local = false): PushResult {
+    if (!this.active) return { outcome: 'skipped' };
     if (this.disconnected.length >= this.limits.maxPeerQueue) {
       if (this.disconnectedOverflowing) return { outcome: 'dropped' };
       this.disconnectedOverflowing = true;
       return {
         outcome: 'dropped',
+        code: 'queue-full',
         error: `Disconnected-peers queue is full (${this.limits.maxPeerQueue}): dropped ${peerId}`,
       };
     }
-    this.disconnected.push(peerId);
+    this.disconnected.push(this.peerItem(this.disconnected, peerId, local));
     return { outcome: 'queued' };
   }
 
-  recordError(message: string, at: number): P2PErrorEntry {
-    return this.errors.record(message, at);
+  private peerItem(queue: Fifo<PeerItem>, peerId: string, local: boolean): PeerItem {
+    const from = local && this.readInFrame ? this.frame + 1 : this.frame;
+    // Never before the item ahead of it: a queue shows its items in order.
+    return { peerId, visibleFrom: Math.max(from, queue.tail()?.visibleFrom ?? 0) };
+  }
+
+  recordError(code: P2PErrorCode, message: string, at: number): P2PErrorEntry {
+    return this.errors.record(code, message, at);
   }
 
   // -------------------------------------------------------------------------
   // Conditions and expressions (the game)
   // -------------------------------------------------------------------------
 
+  /** Every queue read goes through here: in `auto` mode it starts the queues, and it marks the frame as under way. */
+  private read(): void {
+    if (this.mode === 'auto') this.active = true;
+    this.readInFrame = true;
+  }
+
   /**
    * "Event triggered by peer (name, data loss allowed)". Evaluating sets the
    * mode for that name; switching to data loss keeps only the newest item.
    */
   eventTriggered(name: string, dataLoss: boolean): boolean {
-    let queue = this.events.get(name);
-    if (!queue) {
-      // The game's own names are finite and trusted: not limited by maxEventNames.
-      queue = { items: new Fifo(), dataLoss, overflowing: false, dropped: 0 };
-      this.events.set(name, queue);
-      return false;
+    this.read();
+    if (dataLoss) this.rememberDataLoss(name);
+    else this.dataLossNames.delete(name);
+    const queue = this.events.get(name);
+    if (!queue) return false;
+    if (dataLoss && queue.items.length > 1) {
+      const newest = queue.items.tail();
+      queue.items.drain();
+      if (newest) {
+        queue.items.push(newest);
+        this.eventBytes -= queue.bytes - newest.bytes;
+        queue.bytes = newest.bytes;
+      }
     }
-    queue.dataLoss = dataLoss;
-    if (dataLoss) queue.items.keepNewest();
     return queue.items.length > 0;
+  }
+
+  private rememberDataLoss(name: string): void {
+    if (this.dataLossNames.has(name)) return;
+    if (this.dataLossNames.size >= MAX_DATA_LOSS_NAMES) {
+      const oldest = this.dataLossNames.values().next().value;
+      if (oldest !== undefined) this.dataLossNames.delete(oldest);
+    }
+    this.dataLossNames.add(name);
   }
 
   /** Data of the head item (oldest without data loss, newest with it), "" when none. */
   getEventData(name: string): string {
+    this.read();
     return this.events.get(name)?.items.head()?.data ?? '';
   }
 
   /** Sender of the head item, "" when none. */
   getEventSender(name: string): string {
+    this.read();
     return this.events.get(name)?.items.head()?.sender ?? '';
   }
 
@@ -236,10 +384,11 @@ export class FrameState {
 
   /** Returns and consumes every queued item of that name, oldest first. */
   getAllEventData(name: string): QueuedEvent[] {
+    this.read();
     const queue = this.events.get(name);
     if (!queue) return [];
-    queue.overflowing = false;
-    return queue.items.drain();
+    this.deleteQueue(name, queue);
+    return queue.items.drain().map(({ data, sender }) => ({ data, sender }));
   }
 
   /** Number of items waiting for that name. */
@@ -247,28 +396,39 @@ export class FrameState {
     return this.events.get(name)?.items.length ?? 0;
   }
 
-  /** Events dropped for that name because its queue was full. */
-  droppedCount(name: string): number {
-    return this.events.get(name)?.dropped ?? 0;
+  /** Bytes (as counted against the caps) waiting for that name, or in every queue when no name is given. */
+  queuedBytes(name?: string): number {
+    return name === undefined ? this.eventBytes : (this.events.get(name)?.bytes ?? 0);
+  }
+
+  /** Names with a live (non-empty) queue: what counts against `maxEventNames`. */
+  liveNames(): number {
+    return this.events.size;
   }
 
   peerConnected(): boolean {
-    return this.connected.length > 0;
+    return this.visibleHead(this.connected) !== undefined;
   }
 
   peerDisconnected(): boolean {
-    return this.disconnected.length > 0;
+    return this.visibleHead(this.disconnected) !== undefined;
   }
 
   getLastConnectedPeer(): string {
-    return this.connected.head() ?? '';
+    return this.visibleHead(this.connected)?.peerId ?? '';
   }
 
   getLastDisconnectedPeer(): string {
-    return this.disconnected.head() ?? '';
+    return this.visibleHead(this.disconnected)?.peerId ?? '';
   }
 
-  /** "An error occurred": true once after an error; reading clears it. */
+  private visibleHead(queue: Fifo<PeerItem>): PeerItem | undefined {
+    this.read();
+    const head = queue.head();
+    return head && head.visibleFrom <= this.frame ? head : undefined;
+  }
+
+  /** "An error occurred": true once after an error; reading clears the flag. */
   errorOccurred(): boolean {
     return this.errors.consumeFlag();
   }
@@ -281,18 +441,37 @@ export class FrameState {
   // Frame boundary
   // -------------------------------------------------------------------------
 
-  /** Drops the head of every queue: each item is visible for exactly one frame. */
+  /** Drops the head of every queue that was visible in this frame: each item is visible for exactly one frame. */
   endFrame(): void {
+    if (this.mode === 'auto') this.active = true;
+    const limits = this.limits;
     for (const [name, queue] of this.events) {
-      queue.items.shift();
-      if (queue.items.length < this.limits.maxQueuePerEvent) queue.overflowing = false;
-      // A name only a remote peer used, now drained, frees its slot (keeps the name cap from filling for good).
-      if (queue.items.length === 0 && queue.dataLoss === undefined) this.events.delete(name);
+      const head = queue.items.shift();
+      if (head) {
+        queue.bytes -= head.bytes;
+        this.eventBytes -= head.bytes;
+      }
+      if (queue.items.length === 0) this.deleteQueue(name, queue);
+      else if (belowHalf(queue.items.length, queue.bytes, limits.maxQueuePerEvent, limits.maxQueueBytesPerEvent)) queue.overflowing = false;
     }
+    if (this.events.size < limits.maxEventNames) this.namesOverflowing = false;
+    if (this.eventBytes * 2 <= limits.maxQueueBytesTotal) this.totalOverflowing = false;
+    for (const queue of [this.connected, this.disconnected]) {
+      const head = queue.head();
+      if (head && head.visibleFrom <= this.frame) queue.shift();
+    }
+    if (this.connected.length < limits.maxPeerQueue) this.connectedOverflowing = false;
+    if (this.disconnected.length < limits.maxPeerQueue) this.disconnectedOverflowing = false;
+    this.frame += 1;
+    this.readInFrame = false;
+  }
+
+  /** An emptied queue frees its name (whoever used it) and its bytes. */
+  private deleteQueue(name: string, queue: EventQueue): void {
+    this.events.delete(name);
+    this.eventBytes -= queue.bytes;
+    queue.bytes = 0;
     if (this.events.size < this.limits.maxEventNames) this.namesOverflowing = false;
-    this.connected.shift();
-    this.disconnected.shift();
-    if (this.connected.length < this.limits.maxPeerQueue) this.connectedOverflowing = false;
-    if (this.disconnected.length < this.limits.maxPeerQueue) this.disconnectedOverflowing = false;
+    if (this.eventBytes * 2 <= this.limits.maxQueueBytesTotal) this.totalOverflowing = false;
   }
 }

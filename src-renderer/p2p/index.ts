@@ -9,9 +9,9 @@ export { P2PEngine, PEER_ID_PATTERN, MAX_PEER_ID_LENGTH, OUTGOING_CONNECTION_OPT
 export type { P2PEngineOptions } from './engine.js';
 export { createHttpDefaultBrokerSource, createLanStateSource, createStaticDefaultBrokerSource, sameEndpoint } from './default-broker.js';
 export type { HttpSourceOptions, LanStateLike } from './default-broker.js';
-export type { QueuedEvent, FrameLimits } from './frame-state.js';
+export type { QueuedEvent, FrameLimits, FrameQueueMode } from './frame-state.js';
 export { DEFAULT_FRAME_LIMITS } from './frame-state.js';
-export type { P2PErrorEntry } from './errors.js';
+export type { P2PErrorCode, P2PErrorEntry } from './errors.js';
 export type { HeartbeatTiming } from './heartbeat.js';
 export { DEFAULT_HEARTBEAT_TIMING } from './heartbeat.js';
 export { MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_BYTES } from './wire.js';

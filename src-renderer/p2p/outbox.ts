@@ -23,7 +23,7 @@
  *
  * Pure logic over an injected sender and scheduler: no WebRTC, unit-tested
  * directly (outbox.test.ts). Only links whose other end declared the `batch`
- * capability ever get here (engine.ts): stock peers never see a batch.
+ * capability ever get here (sends.ts): stock peers never see a batch.
  */
 import { CHUNK_MTU } from './connection.js';
 import { utf8Length, type WireEvent } from './wire.js';

@@ -7,6 +7,7 @@
  * self-contained (the contract pulls zod's types); `contract-compat.test.ts`
  * fails to compile if the two ever drift apart.
  */
+import type { P2PErrorCode } from './errors.js';
 
 /** Where to register: what "use default broker" resolves to on this LAN. */
 export interface BrokerEndpoint {
@@ -70,9 +71,20 @@ export interface GameEvent {
 }
 
 export interface ErrorEvent {
+  code: P2PErrorCode;
   message: string;
   at: number;
 }
+
+/**
+ * What a send (`triggerEvent*`) did, for callers that check (the frame API
+ * ignores it, as the reference's actions return nothing). `peers`: the
+ * connections that took the event (sent, or queued for this task's batch).
+ * `ok: false` carries the code and message of the error it recorded. A batch
+ * that fails when it leaves at the end of the task records its own error
+ * (`send-failed`) after this result was returned.
+ */
+export type SendOutcome = { ok: true; peers: number } | { ok: false; peers: number; code: P2PErrorCode; message: string };
 
 /** The listener API: every item once, in order of arrival. */
 export interface P2PEventMap {

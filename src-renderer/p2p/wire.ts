@@ -5,7 +5,7 @@
  * reference sends it. Between two LAN Party engines the same object also
  * travels as a JSON text frame, and so do control messages (hello, heartbeat
  * ping/pong), which carry an `lp` marker and are only honoured on connections
- * both ends marked as ours: stock peers never receive them (see engine.ts).
+ * both ends marked as ours: stock peers never receive them (see links.ts, sends.ts).
  *
  * Everything decoded here is untrusted input: it is bounded and validated, and
  * a bad message becomes a `{ kind: 'invalid' }` result, never an exception.
@@ -181,19 +181,19 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-export type BuildResult = { ok: true; event: WireEvent } | { ok: false; error: string };
+export type BuildResult = { ok: true; event: WireEvent } | { ok: false; code: 'invalid-argument' | 'too-large'; error: string };
 
 /** Validates what a game asks to send (string form). Never throws. */
 export function buildEvent(eventName: unknown, data: unknown): BuildResult {
   if (typeof eventName !== 'string' || eventName.length === 0 || eventName.length > MAX_EVENT_NAME_LENGTH) {
-    return { ok: false, error: `Invalid event name: expected 1 to ${MAX_EVENT_NAME_LENGTH} characters` };
+    return { ok: false, code: 'invalid-argument', error: `Invalid event name: expected 1 to ${MAX_EVENT_NAME_LENGTH} characters` };
   }
   if (typeof data !== 'string') {
-    return { ok: false, error: `Invalid data for event "${eventName}": expected a string` };
+    return { ok: false, code: 'invalid-argument', error: `Invalid data for event "${eventName}": expected a string` };
   }
   // eventName plus JSON framing is small; the data bounds the message.
   if (utf8Length(data) + eventName.length * 3 + 32 > MAX_MESSAGE_BYTES) {
-    return { ok: false, error: `Event "${eventName}" is too large (limit ${MAX_MESSAGE_BYTES} bytes)` };
+    return { ok: false, code: 'too-large', error: `Event "${eventName}" is too large (limit ${MAX_MESSAGE_BYTES} bytes)` };
   }
   return { ok: true, event: { eventName, data } };
 }
@@ -204,10 +204,10 @@ export function buildVariableEvent(eventName: unknown, value: unknown): BuildRes
   try {
     data = JSON.stringify(value);
   } catch (error) {
-    return { ok: false, error: `Event "${nameOf(eventName)}": the value cannot be sent as JSON (${describe(error)})` };
+    return { ok: false, code: 'invalid-argument', error: `Event "${nameOf(eventName)}": the value cannot be sent as JSON (${describe(error)})` };
   }
   if (data === undefined) {
-    return { ok: false, error: `Event "${nameOf(eventName)}": the value cannot be sent as JSON (undefined or a function)` };
+    return { ok: false, code: 'invalid-argument', error: `Event "${nameOf(eventName)}": the value cannot be sent as JSON (undefined or a function)` };
   }
   return buildEvent(eventName, data);
 }

@@ -14,6 +14,7 @@ import { ErrorFeed, type ErrorEntry, type ErrorSource } from './error-feed';
 import { EventFeed } from './event-feed';
 import { HostFeed } from './host-feed';
 import { planDials } from './mesh';
+import type { SendOutcome } from '../../p2p';
 import { P2PSession } from './p2p-session';
 import { DEFAULT_PERSONAL, loadPersonal, loadSessionId, savePersonal, saveSessionId, type PersonalSettings } from './personal-settings';
 import { Store } from './store';
@@ -26,6 +27,8 @@ const MESH_MAX_DIALS = 8;
 
 /** How long a sent setOwnPeerId may take to show in the LAN state before it is sent again. */
 const ADVERTISE_RETRY_MS = 5_000;
+
+const NO_ICE_SERVERS: readonly IceServer[] = [];
 
 /** Display name of a browser player who never chose one (the host's OS user is not theirs). */
 export const DEFAULT_PLAYER_NAME = 'Player';
@@ -75,8 +78,6 @@ export class DashboardModel {
   private readonly poller: DirectoryPoller;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private readonly unsubscribers: (() => void)[] = [];
-  /** Event names received since the engine's frame queues were last drained. */
-  private readonly namesToDrain = new Set<string>();
   /** Auto-connect bookkeeping: when ids were first seen and last dialed; ids the user disconnected by hand. */
   private readonly firstSeen = new Map<string, number>();
   private readonly lastDial = new Map<string, number>();
@@ -107,9 +108,11 @@ export class DashboardModel {
       this.host.view.subscribe(() => {
         const state = this.host.state;
         if (!state) return;
-        if (state.settings.iceServers !== lastIce) {
-          lastIce = state.settings.iceServers;
-          this.session.applyIceServers(state.settings.iceServers);
+        // The host's ICE servers (TURN credentials included) reach only a page that controls it; a player's engine keeps its own.
+        const ice = state.canControl ? state.settings.iceServers : NO_ICE_SERVERS;
+        if (ice !== lastIce) {
+          lastIce = ice;
+          this.session.applyIceServers(ice);
         }
         this.maybeAdvertise();
         this.runAutoConnect();
@@ -118,9 +121,8 @@ export class DashboardModel {
     // First launch: straight onto the LAN's default broker, nothing to type.
     this.session.useDefaultBroker(loadSessionId(this.env.sessionStorage));
     this.timers.push(
+      // No frame-queue drain: the dashboard never calls a frame function, so the engine keeps none (frameQueues 'auto').
       setInterval(() => this.tick(), 1_000),
-      // The engine also feeds GDevelop-style frame queues nobody reads here: drain them.
-      setInterval(() => this.drainFrameQueues(), 250),
     );
   }
 
@@ -177,18 +179,15 @@ export class DashboardModel {
     this.session.refreshPeers(false);
   }
 
-  /** Sends an event; returns false (the reason is in the error log) when the engine refused it. */
-  sendEvent(target: string | null, name: string, payload: EventPayload): boolean {
+  /** Sends an event; the engine's result says whether it was refused, and why (also in the error log). */
+  sendEvent(target: string | null, name: string, payload: EventPayload): SendOutcome {
     const engine = this.session.engine;
-    const before = engine.getStats().errorsRecorded;
+    let result: SendOutcome;
     if (payload.mode === 'text') {
-      if (target) engine.triggerEventOnPeer(target, name, payload.data);
-      else engine.triggerEvent(name, payload.data);
-    } else if (target) engine.triggerVariableEventOnPeer(target, name, payload.value);
-    else engine.triggerVariableEvent(name, payload.value);
-    if (engine.getStats().errorsRecorded !== before) return false;
-    this.events.onSent(target ?? '', name, payload.mode === 'text' ? payload.data : JSON.stringify(payload.value));
-    return true;
+      result = target ? engine.triggerEventOnPeer(target, name, payload.data) : engine.triggerEvent(name, payload.data);
+    } else result = target ? engine.triggerVariableEventOnPeer(target, name, payload.value) : engine.triggerVariableEvent(name, payload.value);
+    if (result.ok) this.events.onSent(target ?? '', name, payload.mode === 'text' ? payload.data : JSON.stringify(payload.value));
+    return result;
   }
 
   /** Registers again under `id` (kept for this tab's session). */
@@ -272,7 +271,6 @@ export class DashboardModel {
       this.poller.refresh();
     });
     engine.on('event', ({ name, data, sender }) => {
-      this.namesToDrain.add(name);
       this.events.onReceived(sender, name, data);
     });
     engine.on('error', ({ message }) => this.recordError('p2p', message));
@@ -296,13 +294,6 @@ export class DashboardModel {
     this.session.refreshPeers(true, now);
     this.events.sampleRate();
     this.runAutoConnect();
-  }
-
-  private drainFrameQueues(): void {
-    const engine = this.session.engine;
-    for (const name of this.namesToDrain) engine.getAllEventData(name);
-    this.namesToDrain.clear();
-    engine.endFrame();
   }
 
   /** Advertises our id in this instance's mDNS record when we control the host and the slot is free or stale. */

@@ -34,9 +34,9 @@ export function SendEventForm() {
   const send = (): void => {
     setNameTouched(true);
     if (!canSend || !nameCheck.ok || !dataCheck.ok) return;
-    const ok = model.sendEvent(effectiveTarget || null, nameCheck.value, dataCheck.value);
+    const result = model.sendEvent(effectiveTarget || null, nameCheck.value, dataCheck.value);
     const to = effectiveTarget ? effectiveTarget : `${open.length} ${open.length === 1 ? 'peer' : 'peers'}`;
-    setFeedback(ok ? `Sent “${nameCheck.value}” to ${to}` : 'Not sent: see the error log');
+    setFeedback(result.ok ? `Sent “${nameCheck.value}” to ${to}` : `Not sent: ${result.message}`);
   };
 
   return (
