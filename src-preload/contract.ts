@@ -230,7 +230,16 @@ export interface HostedGame {
   /** The game's own HTTP port on this host: the game is `http://<host address>:<port>/`. */
   port: number;
   startedAt: number;
+  /**
+   * A GDevelop export using the P2P extension: which runtime its P2P events
+   * run on (`lan-party`: our engine, served in place of the extension's
+   * files; `original`: GDevelop's own). Absent for other games.
+   */
+  gdevelopRuntime?: GdevelopRuntime;
 }
+
+/** See `HostedGame.gdevelopRuntime`. */
+export type GdevelopRuntime = 'lan-party' | 'original';
 
 export interface LanState {
   discovery: 'off' | 'starting' | 'running' | 'error';
@@ -307,7 +316,8 @@ export const invokeChannels = {
   hostGame: {
     channel: 'lan-party:games:host',
     access: 'control',
-    input: z.object({ path: GamePathSchema }).strict(),
+    // gdevelopRuntime (default 'lan-party'): see HostedGame.gdevelopRuntime.
+    input: z.object({ path: GamePathSchema, gdevelopRuntime: z.enum(['lan-party', 'original']).optional() }).strict(),
     output: z.custom<HostedGame>(),
   },
   stopHostingGame: {

@@ -57,6 +57,9 @@ test('two dashboards find each other, connect, exchange an event, show RTT, and 
     await expect(aRowOnB.getByTestId('peer-state')).toHaveText('Open', { timeout: 20_000 });
     await expect(bRowOnA).toContainText('outgoing');
     await expect(aRowOnB).toContainText('incoming');
+    // One machine, no TURN server: the selected ICE pair is host to host, shown as direct (relayed is e2e/lan/turn.spec.ts).
+    await expect(bRowOnA.getByTestId('peer-path')).toHaveText('direct');
+    await expect(aRowOnB.getByTestId('peer-path')).toHaveText('direct');
     await expect(bOnA).toContainText('Connected');
 
     // A types an event and sends it to everyone.

@@ -3,31 +3,18 @@
  * standalone engine bundle, signaling through the real headless host's broker.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import type { FixtureServer } from '../fixtures/fixture-origin.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
-import { connectEngines, openEngine, P2P_LAUNCH_OPTIONS, register, startP2PFixtures } from '../fixtures/p2p/harness.js';
+import { connectEngines, openEngine, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
-let host: RunningHost;
-let fixtures: FixtureServer;
-
-test.beforeAll(async () => {
-  fixtures = await startP2PFixtures();
-  host = await startHost();
-});
-
-test.afterAll(async () => {
-  await fixtures.close();
-  await host.stop();
-});
+const env = useP2PEnvironment();
 
 /** Two registered engines, a connected to b. */
 async function pair(context: BrowserContext, aId: string, bId: string): Promise<[Page, Page]> {
-  const a = await openEngine(context, fixtures);
-  const b = await openEngine(context, fixtures);
-  await register(a, host.brokerEndpoint, aId);
-  await register(b, host.brokerEndpoint, bId);
+  const a = await openEngine(context, env.fixtures);
+  const b = await openEngine(context, env.fixtures);
+  await register(a, env.host.brokerEndpoint, aId);
+  await register(b, env.host.brokerEndpoint, bId);
   await connectEngines(a, b, bId, aId);
   return [a, b];
 }
@@ -190,8 +177,8 @@ test('a burst between two engines travels coalesced (fewer frames than events), 
 
 test('disconnect from a peer: both sides report it once; the other peers stay', async ({ context }) => {
   const [a, b] = await pair(context, 'core-a4', 'core-b4');
-  const c = await openEngine(context, fixtures);
-  await register(c, host.brokerEndpoint, 'core-c4');
+  const c = await openEngine(context, env.fixtures);
+  await register(c, env.host.brokerEndpoint, 'core-c4');
   await connectEngines(c, a, 'core-a4', 'core-c4');
   await a.evaluate(() => window.lp.engine.disconnectFromPeer('core-b4'));
   await b.waitForFunction(() => window.lp.log.disconnected.length === 1);
@@ -231,7 +218,7 @@ test('disconnect from broker: data channels keep working, not ready, id kept, no
   await a.evaluate(() => window.lp.engine.connect('core-b6-other'));
   expect(await a.evaluate(() => window.lp.engine.getLastError())).toMatch(/Not connected to a broker/);
   // Connecting to the broker again re-registers the same id; the old data channel still works.
-  await a.evaluate((b) => window.lp.engine.useBroker(b.host, b.port, '', '', false), host.brokerEndpoint);
+  await a.evaluate((b) => window.lp.engine.useBroker(b.host, b.port, '', '', false), env.host.brokerEndpoint);
   await a.waitForFunction(() => window.lp.engine.isReady());
   expect(await a.evaluate(() => window.lp.engine.getId())).toBe('core-a6');
   await a.evaluate(() => window.lp.engine.triggerEvent('again', '1'));
@@ -252,15 +239,15 @@ test('disconnect from all: every connection and the broker link; nothing is re-c
 });
 
 test('override id, a taken id, an invalid id, and an unknown peer id', async ({ context }) => {
-  const a = await openEngine(context, fixtures);
-  const b = await openEngine(context, fixtures);
+  const a = await openEngine(context, env.fixtures);
+  const b = await openEngine(context, env.fixtures);
   expect(await a.evaluate(() => window.lp.engine.getId())).toBe('');
-  expect(await register(a, host.brokerEndpoint, 'core-taken')).toBe('core-taken');
+  expect(await register(a, env.host.brokerEndpoint, 'core-taken')).toBe('core-taken');
   // Taken.
   await b.evaluate((bk) => {
     window.lp.engine.overrideId('core-taken');
     window.lp.engine.useBroker(bk.host, bk.port, bk.path, bk.key, bk.secure);
-  }, host.brokerEndpoint);
+  }, env.host.brokerEndpoint);
   await b.waitForFunction(() => window.lp.engine.errorOccurred());
   expect(await b.evaluate(() => [window.lp.engine.getLastError(), window.lp.engine.isReady(), window.lp.engine.getId()])).toEqual([
     'ID "core-taken" is taken',
@@ -270,20 +257,20 @@ test('override id, a taken id, an invalid id, and an unknown peer id', async ({ 
   // Invalid override: error, and the next connection uses a generated id.
   await b.evaluate(() => window.lp.engine.overrideId('bad id!'));
   expect(await b.evaluate(() => window.lp.engine.getLastError())).toMatch(/^Invalid client id "bad id!"/);
-  const generated = await register(b, host.brokerEndpoint);
+  const generated = await register(b, env.host.brokerEndpoint);
   expect(generated).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   // Unknown id: the broker answers EXPIRE, the engine records the reference's message.
   await b.evaluate(() => window.lp.engine.connect('core-nobody'));
   await b.waitForFunction(() => window.lp.log.errors.includes('Could not connect to peer core-nobody'), undefined, { timeout: 20_000 });
   expect(await b.evaluate(() => window.lp.log.errors.filter((e) => e === 'Could not connect to peer core-nobody').length)).toBe(1);
   // Already connected to a broker: ignored with an error.
-  await b.evaluate((bk) => window.lp.engine.useBroker(bk.host, bk.port, bk.path, bk.key, bk.secure), host.brokerEndpoint);
+  await b.evaluate((bk) => window.lp.engine.useBroker(bk.host, bk.port, bk.path, bk.key, bk.secure), env.host.brokerEndpoint);
   expect(await b.evaluate(() => window.lp.engine.getLastError())).toMatch(/Already connected to a broker/);
   expect(await b.evaluate(() => window.lp.engine.getId())).toBe(generated);
 });
 
 test('bad input never throws out of a public method', async ({ context }) => {
-  const a = await openEngine(context, fixtures);
+  const a = await openEngine(context, env.fixtures);
   const result = await a.evaluate(() => {
     const e = window.lp.engine as unknown as Record<string, (...args: unknown[]) => unknown>;
     const thrown: string[] = [];
@@ -317,15 +304,15 @@ test('bad input never throws out of a public method', async ({ context }) => {
 });
 
 test('a page closed abruptly is reported disconnected within 3 s, once', async ({ context, browser }) => {
-  const a = await openEngine(context, fixtures);
+  const a = await openEngine(context, env.fixtures);
   // b lives in its own browser context, hence its own renderer process: crashing it must not take a down.
   const other = await browser.newContext();
-  const b = await openEngine(other, fixtures);
-  await register(a, host.brokerEndpoint, 'core-a8');
-  await register(b, host.brokerEndpoint, 'core-b8');
+  const b = await openEngine(other, env.fixtures);
+  await register(a, env.host.brokerEndpoint, 'core-a8');
+  await register(b, env.host.brokerEndpoint, 'core-b8');
   await connectEngines(a, b, 'core-b8', 'core-a8');
-  const c = await openEngine(context, fixtures);
-  await register(c, host.brokerEndpoint, 'core-c8');
+  const c = await openEngine(context, env.fixtures);
+  await register(c, env.host.brokerEndpoint, 'core-c8');
   await connectEngines(c, a, 'core-a8', 'core-c8');
   await a.waitForFunction(() => window.lp.engine.getPeerStats().every((s) => s.engine));
 
@@ -356,10 +343,10 @@ test('simultaneous connects from both sides: one peer each side, every event onc
   // Whether this makes one data connection or two overlapping ones depends on timing (each side
   // ignores a connect to a peer it is already connecting with); the invariants hold either way.
   // The deterministic overlap case (close the old, keep the new) is in p2p-interop.spec.ts and engine.test.ts.
-  const a = await openEngine(context, fixtures);
-  const b = await openEngine(context, fixtures);
-  await register(a, host.brokerEndpoint, 'core-a9');
-  await register(b, host.brokerEndpoint, 'core-b9');
+  const a = await openEngine(context, env.fixtures);
+  const b = await openEngine(context, env.fixtures);
+  await register(a, env.host.brokerEndpoint, 'core-a9');
+  await register(b, env.host.brokerEndpoint, 'core-b9');
   await Promise.all([a.evaluate(() => window.lp.engine.connect('core-b9')), b.evaluate(() => window.lp.engine.connect('core-a9'))]);
   await a.waitForFunction(() => window.lp.engine.getConnectedPeers().includes('core-b9'));
   await b.waitForFunction(() => window.lp.engine.getConnectedPeers().includes('core-a9'));

@@ -4,24 +4,11 @@
  * events with our engine in both directions, each side initiating.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import type { FixtureServer } from '../fixtures/fixture-origin.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
-import { openEngine, openStock, P2P_LAUNCH_OPTIONS, register, startP2PFixtures } from '../fixtures/p2p/harness.js';
+import { openEngine, openStock, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
-let host: RunningHost;
-let fixtures: FixtureServer;
-
-test.beforeAll(async () => {
-  fixtures = await startP2PFixtures();
-  host = await startHost();
-});
-
-test.afterAll(async () => {
-  await fixtures.close();
-  await host.stop();
-});
+const env = useP2PEnvironment();
 
 const VERSIONS = ['1.4.6', '1.5'] as const;
 type Version = (typeof VERSIONS)[number];
@@ -35,10 +22,10 @@ function ids(version: Version): { engineId: string; stockId: string } {
 
 async function setup(context: BrowserContext, version: Version): Promise<{ engine: Page; stock: Page; engineId: string; stockId: string }> {
   const { engineId, stockId } = ids(version);
-  const engine = await openEngine(context, fixtures);
-  const stock = await openStock(context, fixtures, version);
-  await register(engine, host.brokerEndpoint, engineId);
-  expect(await stock.evaluate(({ id, b }) => window.stock.start(id, b), { id: stockId, b: host.brokerEndpoint })).toBe(stockId);
+  const engine = await openEngine(context, env.fixtures);
+  const stock = await openStock(context, env.fixtures, version);
+  await register(engine, env.host.brokerEndpoint, engineId);
+  expect(await stock.evaluate(({ id, b }) => window.stock.start(id, b), { id: stockId, b: env.host.brokerEndpoint })).toBe(stockId);
   return { engine, stock, engineId, stockId };
 }
 
@@ -91,7 +78,7 @@ for (const version of VERSIONS) {
       const { engine, stock, engineId, stockId } = await setup(context, version);
       await engine.evaluate((to) => window.lp.engine.connect(to), stockId);
       await engine.waitForFunction((id) => window.lp.engine.getConnectedPeers().includes(id), stockId, { timeout: 15_000 });
-      expect(await stock.evaluate(() => window.stock.log.connections)).toEqual([{ peer: engineId, serialization: 'binary', metadata: { lanParty: 1, caps: ['batch'] } }]);
+      expect(await stock.evaluate(() => window.stock.log.connections)).toEqual([{ peer: engineId, serialization: 'binary', metadata: { lanParty: 1, caps: ['batch', 'large'] } }]);
       await exchange(engine, stock, engineId, stockId, `${version}-engine-initiates`);
       // The stock peer never answers a hello, so it never receives a heartbeat or any text frame.
       await engine.waitForTimeout(1_500);

@@ -80,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
       shimFile: fileURLToPath(new URL('../shim/broker-shim.js', import.meta.url)),
       games: parsed.games,
+      gdevelopRuntime: parsed.gdevelopRuntime,
       bindHost: parsed.bindHost,
       token: parsed.token,
       startBroker: parsed.startBroker,

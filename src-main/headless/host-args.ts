@@ -32,6 +32,8 @@ Options:
   --broker-key KEY    broker key (default peerjs)
   --token TOKEN       control token for other machines (default: random, printed)
   --game PATH         host a web game (folder with an index.html, or a .zip; repeatable)
+  --original-gdevelop-runtime
+                      GDevelop games keep their own P2P runtime (default: LAN Party's engine)
   --settings FILE     keep settings changed from the page in FILE across restarts
                       (flags given here win over the file)
   -h, --help          show this help
@@ -48,6 +50,8 @@ export interface HostCommand {
   startBroker: boolean;
   /** Game folders or .zip files to host from the start. */
   games: string[];
+  /** Runtime of those games' GDevelop P2P events; undefined: LAN Party's engine. */
+  gdevelopRuntime?: 'original';
   /** Settings file, when persistence was asked for. */
   settingsFile: string | undefined;
   /** Flags given explicitly, applied over the settings file. */
@@ -84,6 +88,7 @@ export function parseHostArgs(args: string[]): HostCommand | null {
         'broker-key': { type: 'string' },
         token: { type: 'string' },
         game: { type: 'string', multiple: true },
+        'original-gdevelop-runtime': { type: 'boolean' },
         settings: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -108,6 +113,7 @@ export function parseHostArgs(args: string[]): HostCommand | null {
     token: values.token === undefined ? undefined : flag(ControlTokenSchema, 'token', values.token),
     startBroker: !values['no-broker'],
     games: (values.game ?? []).map((game) => flag(GameFlag, 'game', game)),
+    gdevelopRuntime: values['original-gdevelop-runtime'] ? 'original' : undefined,
     settingsFile: values.settings === undefined ? undefined : flag(GameFlag, 'settings', values.settings),
     overrides,
   };

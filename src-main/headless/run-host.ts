@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type { Settings } from '../../src-preload/contract.js';
+import type { GdevelopRuntime, Settings } from '../../src-preload/contract.js';
 import { PAGE_HEADERS, REFERRER_POLICY } from '../host/content-security-policy.js';
 import { LanHost } from '../host/lan-host.js';
 import { saveSettings } from '../host/settings-store.js';
@@ -19,6 +19,8 @@ export interface HeadlessHostOptions {
   shimFile: string;
   /** Games to host from the start (folders or .zip files). */
   games?: string[];
+  /** Runtime of the hosted GDevelop games' P2P events (default: LAN Party's engine). */
+  gdevelopRuntime?: GdevelopRuntime;
   /** Persist settings changed from the page here (saved on every change). */
   settingsFile?: string;
   bindHost?: string;
@@ -62,7 +64,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   });
   await host.start();
   try {
-    for (const game of options.games ?? []) await host.hostGame(game);
+    for (const game of options.games ?? []) await host.hostGame(game, options.gdevelopRuntime);
   } catch (error) {
     bridge.close();
     await host.stop();

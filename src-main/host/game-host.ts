@@ -10,8 +10,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import type { ArchiveLimits, BrokerEndpoint, HostedGame } from '../../src-preload/contract.js';
+import type { ArchiveLimits, BrokerEndpoint, GdevelopRuntime, HostedGame } from '../../src-preload/contract.js';
 import { extractGameArchive } from './game-archive.js';
+import { gdevelopSubstitutes, usesGdevelopP2P } from './gdevelop-dropin.js';
 import { GameOrigin, SHIM_PATH } from './game-origin.js';
 import { sendText, type HostHttpServer } from './http-server.js';
 
@@ -30,6 +31,8 @@ interface Entry {
 export interface GameHostOptions {
   /** The built shim (`out/shim/broker-shim.js`). */
   shimFile: string;
+  /** The engine's classic builds for the GDevelop drop-in; default: `out/p2p` beside the shim's folder. */
+  p2pBuildDir?: string;
   /** The LAN default broker as the requesting browser can reach it, null when none. */
   brokerFor(req: http.IncomingMessage): BrokerEndpoint | null;
   /** The host's bind address; games listen on the same one. */
@@ -79,8 +82,11 @@ export class GameHost {
     return [...this.games.values()].map((entry) => ({ ...entry.game }));
   }
 
-  /** Starts hosting a folder or .zip on a port of its own; throws GameError with a message for the user. */
-  async host(source: string): Promise<HostedGame> {
+  /**
+   * Starts hosting a folder or .zip on a port of its own; throws GameError with a message for the user.
+   * A GDevelop export using the P2P extension runs on our engine unless `gdevelopRuntime` is 'original'.
+   */
+  async host(source: string, gdevelopRuntime: GdevelopRuntime = 'lan-party'): Promise<HostedGame> {
     const resolved = path.resolve(source);
     if (this.closed) throw new GameError('The host is stopping: no game can be hosted now.');
     let stat: fs.Stats;
@@ -106,7 +112,14 @@ export class GameHost {
       }
       const root = findGameRoot(folder);
       if (!root) throw new GameError(`${resolved} is not a web game: it has no index.html (a GDevelop HTML5 export has one at its top).`);
-      const origin = new GameOrigin({ root: fs.realpathSync(root), shimFor: (req) => this.shimFor(req) });
+      const realRoot = fs.realpathSync(root);
+      const gdevelop = usesGdevelopP2P(realRoot);
+      const p2pBuildDir = this.options.p2pBuildDir ?? path.join(path.dirname(this.options.shimFile), '../p2p');
+      const origin = new GameOrigin({
+        root: realRoot,
+        shimFor: (req) => this.shimFor(req),
+        substitutes: gdevelop && gdevelopRuntime === 'lan-party' ? gdevelopSubstitutes(p2pBuildDir) : undefined,
+      });
       let port: number;
       try {
         port = await origin.listen(this.options.firstGamePort(), this.options.bindHost);
@@ -124,6 +137,7 @@ export class GameHost {
         kind: temporary ? 'zip' : 'folder',
         port,
         startedAt: Date.now(),
+        ...(gdevelop ? { gdevelopRuntime } : {}),
       };
       this.games.set(game.id, { game, origin, temporary });
       temporary = null;

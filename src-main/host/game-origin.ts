@@ -56,6 +56,8 @@ export interface GameOriginOptions {
   root: string;
   /** The shim script for this request (with the default broker as that browser reaches it); an Error when it cannot be served. */
   shimFor(req: http.IncomingMessage): string | Error;
+  /** Scripts served in place of the game's own (URL path -> file): the GDevelop drop-in (gdevelop-dropin.ts). */
+  substitutes?: ReadonlyMap<string, string>;
 }
 
 export class GameOrigin {
@@ -85,6 +87,11 @@ export class GameOrigin {
       this.serveShim(req, res);
       return true;
     }
+    const substitute = this.options.substitutes?.get(url.pathname);
+    if (substitute !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      serveScript(req, res, substitute);
+      return true;
+    }
     const resolved = resolveInside(this.options.root, url.pathname);
     if (resolved.ok && /\.html?$/i.test(resolved.file) && (req.method === 'GET' || req.method === 'HEAD')) {
       serveHtml(req, res, resolved.file);
@@ -107,6 +114,24 @@ export class GameOrigin {
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
+}
+
+/** One of our built scripts, served under a game's URL (never cached: switching the runtime applies at the next load). */
+function serveScript(req: http.IncomingMessage, res: http.ServerResponse, file: string): void {
+  let body: Buffer;
+  try {
+    body = fs.readFileSync(file);
+  } catch {
+    sendText(res, 500, `LAN Party's P2P build is missing (${file}): run \`npm run build\`.`);
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': 'text/javascript; charset=utf-8',
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function serveHtml(req: http.IncomingMessage, res: http.ServerResponse, file: string): void {

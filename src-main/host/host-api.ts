@@ -29,7 +29,7 @@ export function createInvokeHandlers(host: LanHost, canControl: boolean, transpo
       host.setOwnPeerId(peerId);
       return null;
     },
-    hostGame: ({ path }) => host.hostGame(path),
+    hostGame: ({ path, gdevelopRuntime }) => host.hostGame(path, gdevelopRuntime),
     stopHostingGame: async ({ id }) => {
       await host.stopHostingGame(id);
       return null;

@@ -8,6 +8,7 @@ import type http from 'node:http';
 import type {
   BrokerEndpoint,
   BrokerState,
+  GdevelopRuntime,
   HostedGame,
   HostState,
   LanBroker,
@@ -177,8 +178,8 @@ export class LanHost {
     return { ...common, canControl, settings: null, games: this.games.list().map((game) => ({ ...game, source: '' })) };
   }
 
-  hostGame(source: string): Promise<HostedGame> {
-    return this.games.host(source);
+  hostGame(source: string, gdevelopRuntime?: GdevelopRuntime): Promise<HostedGame> {
+    return this.games.host(source, gdevelopRuntime);
   }
 
   /** Resolves once the game's port is closed. */

@@ -150,22 +150,44 @@ export class BrokerLink {
   }
 
   addIceServer(urls: unknown, username?: unknown, credential?: unknown): void {
-    if (typeof urls !== 'string' || urls.length > 500 || !/^(stun|stuns|turn|turns):/.test(urls)) {
-      this.core.recordError('invalid-argument', `Invalid ICE server URL ${quote(urls)}: it starts with stun:, stuns:, turn: or turns:`);
+    const server = checkIceServer(urls, username, credential);
+    if (typeof server === 'string') {
+      this.core.recordError('invalid-argument', server);
       return;
     }
-    if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) {
-      this.core.recordError('invalid-argument', 'Invalid ICE server credentials: username and credential are strings');
+    if (this.iceServers.length >= MAX_ICE_SERVERS) {
+      this.core.recordError('invalid-argument', `Too many ICE servers (at most ${MAX_ICE_SERVERS})`);
       return;
     }
-    if (this.iceServers.length >= 16) {
-      this.core.recordError('invalid-argument', 'Too many ICE servers (at most 16)');
-      return;
-    }
-    const server: IceServer = { urls };
-    if (username) server.username = username;
-    if (credential) server.credential = credential;
     this.iceServers.push(server);
+    this.rtcConfig.iceServers = this.iceServers.map((s) => ({ ...s }));
+  }
+
+  /**
+   * Replaces the whole ICE list (settings): connections opened afterwards use
+   * exactly `servers`, so a corrected TURN password takes effect without a
+   * reload. All or nothing: one invalid entry leaves the list unchanged.
+   */
+  setIceServers(servers: unknown): void {
+    if (!Array.isArray(servers)) {
+      this.core.recordError('invalid-argument', 'Invalid ICE server list: an array of { urls, username?, credential? }');
+      return;
+    }
+    if (servers.length > MAX_ICE_SERVERS) {
+      this.core.recordError('invalid-argument', `Too many ICE servers (at most ${MAX_ICE_SERVERS})`);
+      return;
+    }
+    const next: IceServer[] = [];
+    for (const entry of servers as unknown[]) {
+      const fields = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
+      const server = checkIceServer(fields['urls'], fields['username'] ?? undefined, fields['credential'] ?? undefined);
+      if (typeof server === 'string') {
+        this.core.recordError('invalid-argument', server);
+        return;
+      }
+      next.push(server);
+    }
+    this.iceServers.splice(0, this.iceServers.length, ...next);
     this.rtcConfig.iceServers = this.iceServers.map((s) => ({ ...s }));
   }
 
@@ -439,4 +461,21 @@ export class BrokerLink {
     this.core.recordError('peer-unavailable', `Could not connect to peer ${quote(target).slice(1, -1)}`);
     this.host.failConnecting(peer, target);
   }
+}
+
+/** ICE servers one engine holds at most. */
+const MAX_ICE_SERVERS = 16;
+
+/** A valid ICE server, or why not. */
+function checkIceServer(urls: unknown, username: unknown, credential: unknown): IceServer | string {
+  if (typeof urls !== 'string' || urls.length > 500 || !/^(stun|stuns|turn|turns):/.test(urls)) {
+    return `Invalid ICE server URL ${quote(urls)}: it starts with stun:, stuns:, turn: or turns:`;
+  }
+  if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) {
+    return 'Invalid ICE server credentials: username and credential are strings';
+  }
+  const server: IceServer = { urls };
+  if (username) server.username = username;
+  if (credential) server.credential = credential;
+  return server;
 }

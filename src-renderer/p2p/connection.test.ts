@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHUNK_MTU, LanConnection, MAX_SEND_BUFFER_MESSAGES, MAX_UNCHUNKED_FRAME_BYTES } from './connection.js';
 import { createStaticDefaultBrokerSource } from './default-broker.js';
 import { P2PEngine } from './engine.js';
-import { MAX_MESSAGE_BYTES, type Decoded } from './wire.js';
+import { largeHeader, PIECE_BYTES } from './large-events.js';
+import { MAX_EVENT_DATA_BYTES, MAX_MESSAGE_BYTES, type Decoded } from './wire.js';
 
 type MessageListener = (event: { data: unknown }) => void;
 
@@ -303,6 +304,48 @@ describe('sending failures', () => {
     expect(() => o.channel.message(packed({ eventName: 'e', data: 'd' }))).not.toThrow();
     expect(error).toHaveBeenCalled();
     error.mockRestore();
+  });
+});
+
+describe('large events between engines (large-events.ts)', () => {
+  it('to an engine that declared `large`: a header and 64 KiB UTF-8 pieces, in order with the text frames around them, each piece a sign of life', () => {
+    const sender = open('binary');
+    const receiver = open('binary', {});
+    sender.conn.remoteIsEngine = true;
+    sender.conn.largePieces = true;
+    const data = 'é'.repeat(MAX_EVENT_DATA_BYTES / 2);
+    sender.conn.sendEvent({ eventName: 'before', data: 'b' });
+    expect(sender.conn.sendEvent({ eventName: 'big', data })).toMatchObject({ ok: true, bytes: largeHeader('big', MAX_EVENT_DATA_BYTES).length + MAX_EVENT_DATA_BYTES });
+    sender.conn.sendEvent({ eventName: 'after', data: 'a' });
+    const frames = sender.channel.sent;
+    expect(frames[1]).toBe(largeHeader('big', MAX_EVENT_DATA_BYTES));
+    const pieces = frames.slice(2, -1) as Uint8Array[];
+    expect(pieces.map((p) => p.byteLength)).toEqual(new Array<number>(16).fill(PIECE_BYTES));
+    for (const frame of frames) receiver.channel.message(frame);
+    expect(receiver.got).toEqual([event('before', 'b'), event('big', data), event('after', 'a')]);
+    expect(receiver.activity).toBe(frames.length);
+  });
+
+  it('toward a stock peer or an engine without `large`: BinaryPack chunks, as before', () => {
+    const sender = open('binary');
+    sender.conn.remoteIsEngine = true;
+    sender.conn.sendEvent({ eventName: 'big', data: 'x'.repeat(100_000) });
+    expect(sender.channel.sent.every((f) => f instanceof ArrayBuffer && f.byteLength <= CHUNK_MTU + 64)).toBe(true);
+    expect(sender.channel.sent.length).toBeGreaterThan(6);
+  });
+
+  it('a frame between a header and its last piece drops the message (counted) and is itself delivered; json connections never reassemble', () => {
+    const o = open('binary', {});
+    o.channel.message(largeHeader('big', 100));
+    o.channel.message(new Uint8Array(50));
+    o.channel.message('{"eventName":"e","data":"d"}');
+    // With no header pending, binary frames are BinaryPack again.
+    o.channel.message(packed({ eventName: 'p', data: 'q' }));
+    o.channel.message(largeHeader('big', MAX_EVENT_DATA_BYTES + 1));
+    expect(kinds(o.got)).toEqual(['invalid: large event interrupted after 50 of 100 bytes', 'event', 'event', `invalid: large-event header: size outside 1..${MAX_EVENT_DATA_BYTES} bytes`]);
+    const json = open('json', { browser: 'chrome' });
+    json.channel.message(largeHeader('big', 10));
+    expect(kinds(json.got)).toEqual(['invalid: eventName is not a string']);
   });
 });
 

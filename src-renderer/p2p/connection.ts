@@ -18,11 +18,15 @@
  *   frames (native JSON, no BinaryPack, no chunking below 16 KB): stock peers
  *   never send text on a binary connection, so both encodings coexist on the
  *   same ordered channel and a stock peer never sees a text frame from us;
+ * - between two engines that both read them (capability `large`), events too
+ *   large for one text frame travel as a header and raw UTF-8 pieces of 64 KiB
+ *   (large-events.ts) instead of BinaryPack chunks: 0.50x a raw channel before;
  * - chunk reassembly is bounded (size, count of partial messages).
  */
 import { BufferedConnection, util } from 'peerjs';
 import type { Peer } from 'peerjs';
-import { describe, type ControlMessage, type Decoded, decodeText, decodeValue, encodeControl, MAX_MESSAGE_BYTES, utf8Length, type WireEvent } from './wire.js';
+import { isLargeHeader, largeHeader, LargeReassembly, type LargeResult, splitPieces } from './large-events.js';
+import { describe, type ControlMessage, type Decoded, decodeText, decodeValue, encodeControl, MAX_EVENT_DATA_BYTES, MAX_MESSAGE_BYTES, utf8Length, type WireEvent } from './wire.js';
 
 /** Largest frame PeerJS sends unchunked (Firefox to Chrome cuts frames at 16 KiB). */
 export const CHUNK_MTU = 16_300;
@@ -52,6 +56,8 @@ export interface EngineConnection {
   readonly metadata: unknown;
   readonly serialization: string;
   remoteIsEngine: boolean;
+  /** The other end (an engine) declared `large`: events too large for a text frame go as raw pieces (large-events.ts). */
+  largePieces?: boolean;
   sink: FrameSink | null;
   /**
    * Called for EVERY frame that arrives, including chunks consumed into a
@@ -108,9 +114,12 @@ export class LanConnection extends BufferedConnection {
   activity: (() => void) | null = null;
   /** The other end is a LAN Party engine: control messages are honoured and we send text frames. */
   remoteIsEngine = false;
+  largePieces = false;
   /** `json` only: the remote speaks text frames (PeerJS 1.4.x) rather than UTF-8 binary frames (1.5.x). */
   private jsonText: boolean;
   private readonly partials = new Map<number, Partial>();
+  /** Large events from an engine (binary connections only): one at a time, bounded by the event data limit. */
+  private readonly large = new LargeReassembly();
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly encoder = new TextEncoder();
 
@@ -158,10 +167,21 @@ export class LanConnection extends BufferedConnection {
     if (bytes > MAX_MESSAGE_BYTES + 1024) return { kind: 'invalid', reason: `frame of ${bytes} bytes is too large` };
     if (typeof data === 'string') {
       if (this.serialization === 'json') this.jsonText = true;
+      // A sender never puts anything between a large event's header and its last piece.
+      const interrupted = this.large.interrupt();
+      if (interrupted) this.deliverLarge(interrupted);
+      if (isLargeHeader(data) && (this.serialization === 'binary' || this.serialization === 'binary-utf8')) {
+        this.deliverLarge(this.large.header(data));
+        return null;
+      }
       return this.decodeTextValue(data);
     }
     const buffer = toUint8(data);
     if (!buffer) return { kind: 'invalid', reason: 'unsupported frame type' };
+    if (this.large.active) {
+      this.deliverLarge(this.large.piece(buffer));
+      return null;
+    }
     if (this.serialization === 'json' || this.serialization === 'raw') {
       if (this.serialization === 'json') this.jsonText = false;
       let text: string;
@@ -176,6 +196,12 @@ export class LanConnection extends BufferedConnection {
     const ab = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength ? buffer.buffer : buffer.slice().buffer;
     const value: unknown = util.unpack(ab as ArrayBuffer);
     return this.handleUnpacked(value);
+  }
+
+  /** Hands a large event's outcome to the sink (a piece still pending: nothing). */
+  private deliverLarge(result: LargeResult): void {
+    if (result.kind === 'event') this.deliver({ kind: 'event', event: result.event }, result.bytes);
+    else if (result.kind === 'invalid') this.deliver(result, 0);
   }
 
   private decodeTextValue(text: string): Decoded | null {
@@ -286,13 +312,16 @@ export class LanConnection extends BufferedConnection {
         return { ok: true, bytes };
       }
       if (this.remoteIsEngine) {
-        const text = JSON.stringify({ eventName: event.eventName, data: event.data });
-        // Each UTF-16 unit is at least one byte: longer texts cannot fit, skip counting them.
-        const bytes = text.length <= CHUNK_MTU ? utf8Length(text) : Number.POSITIVE_INFINITY;
-        if (bytes <= CHUNK_MTU) {
-          this._bufferedSend(text as unknown as ArrayBuffer);
-          return { ok: true, bytes };
+        // Each UTF-16 unit is at least one byte: longer data cannot fit a text frame, skip building its text.
+        if (event.data.length <= CHUNK_MTU) {
+          const text = JSON.stringify({ eventName: event.eventName, data: event.data });
+          const bytes = text.length <= CHUNK_MTU ? utf8Length(text) : Number.POSITIVE_INFINITY;
+          if (bytes <= CHUNK_MTU) {
+            this._bufferedSend(text as unknown as ArrayBuffer);
+            return { ok: true, bytes };
+          }
         }
+        if (this.largePieces) return this.sendLarge(event);
       }
       const packed = util.pack({ eventName: event.eventName, data: event.data });
       if (packed instanceof Promise) return { ok: false, code: 'send-failed', error: 'internal: BinaryPack returned a promise for a string message' };
@@ -310,6 +339,22 @@ export class LanConnection extends BufferedConnection {
     } catch (error) {
       return { ok: false, code: 'send-failed', error: `Could not send event "${event.eventName}" to ${this.peer}: ${describe(error)}` };
     }
+  }
+
+  /**
+   * A large event to an engine that reads them (large-events.ts): the header,
+   * then every piece, in one synchronous run so nothing comes between them.
+   */
+  private sendLarge(event: WireEvent): SendResult {
+    const data = this.encoder.encode(event.data);
+    if (data.byteLength > MAX_EVENT_DATA_BYTES) {
+      return { ok: false, code: 'too-large', error: `Event "${event.eventName}" is too large (data limit ${MAX_EVENT_DATA_BYTES} bytes of UTF-8)` };
+    }
+    const header = largeHeader(event.eventName, data.byteLength);
+    this._bufferedSend(header as unknown as ArrayBuffer);
+    // Views of one buffer: RTCDataChannel.send copies each into the network thread.
+    for (const piece of splitPieces(data)) this._bufferedSend(piece as unknown as ArrayBuffer);
+    return { ok: true, bytes: header.length + data.byteLength };
   }
 
   /**
@@ -359,6 +404,7 @@ export class LanConnection extends BufferedConnection {
 
   override close(options?: { flush?: boolean }): void {
     this.partials.clear();
+    this.large.reset();
     try {
       super.close(options);
     } catch (error) {

@@ -33,6 +33,7 @@ class Emitter {
 
 class FakeConn extends Emitter implements EngineConnection {
   remoteIsEngine = false;
+  largePieces = false;
   sink: FrameSink | null = null;
   activity: (() => void) | null = null;
   open = false;
@@ -325,13 +326,34 @@ describe('Use a custom ICE server', () => {
     r.engine.addIceServer('http://example.lan');
     expect(r.engine.getLastError()).toMatch(/Invalid ICE server URL/);
   });
+
+  it('setIceServers replaces the whole list (a corrected TURN password is the only entry); addIceServer still appends', () => {
+    const r = readyRig();
+    const config = r.last().options.config as RTCConfiguration;
+    r.engine.addIceServer('turn:turn.lan:3478', 'u', 'wrong');
+    r.engine.setIceServers([{ urls: 'turn:turn.lan:3478', username: 'u', credential: 'right' }]);
+    expect(config.iceServers).toEqual([{ urls: 'turn:turn.lan:3478', username: 'u', credential: 'right' }]);
+    r.engine.addIceServer('stun:stun.lan:3478');
+    expect(config.iceServers).toEqual([{ urls: 'turn:turn.lan:3478', username: 'u', credential: 'right' }, { urls: 'stun:stun.lan:3478' }]);
+    r.engine.setIceServers([]);
+    expect(config.iceServers).toEqual([]);
+  });
+
+  it('setIceServers is all or nothing: one invalid entry leaves the list unchanged', () => {
+    const r = readyRig();
+    const config = r.last().options.config as RTCConfiguration;
+    r.engine.setIceServers([{ urls: 'stun:a.lan:3478' }]);
+    r.engine.setIceServers([{ urls: 'stun:b.lan:3478' }, { urls: 'http://x.lan' }]);
+    expect(r.engine.getErrorLog().at(-1)?.code).toBe('invalid-argument');
+    expect(config.iceServers).toEqual([{ urls: 'stun:a.lan:3478' }]);
+  });
 });
 
 describe('Connect to another client', () => {
   it('opens a reliable binary connection marked as ours, declaring the batch capability', () => {
     const r = readyRig();
     r.engine.connect('other');
-    expect(r.last().conns[0]?.options).toEqual({ serialization: 'binary', reliable: true, metadata: { lanParty: 1, caps: ['batch'] } });
+    expect(r.last().conns[0]?.options).toEqual({ serialization: 'binary', reliable: true, metadata: { lanParty: 1, caps: ['batch', 'large'] } });
   });
 
   it('a second connect to a connected or connecting peer is a no-op', () => {
@@ -389,7 +411,7 @@ describe('Peer Connected / listener peerConnected', () => {
       { peerId: 'in', direction: 'incoming', engine: true },
     ]);
     // An incoming connection from another engine gets our hello.
-    expect(inc.controls).toEqual([{ t: 'hello', v: 2, caps: ['batch'] }]);
+    expect(inc.controls).toEqual([{ t: 'hello', v: 2, caps: ['batch', 'large'] }]);
     r.engine.endFrame();
     expect(r.engine.peerConnected()).toBe(false);
   });
@@ -861,6 +883,19 @@ describe('coalescing between engines', () => {
     }
   });
 
+  it('large events as raw pieces only toward an engine that declared `large` (connection.ts, large-events.ts)', () => {
+    const both = enginePair();
+    expect([both.ab.largePieces, both.ba.largePieces]).toEqual([true, true]);
+    // Older engines (caps without `large`), on either side, and stock peers (even claiming it) keep BinaryPack.
+    const oldAnswerer = enginePair({ hello: { t: 'hello', v: 2, caps: ['batch'] } });
+    const oldInitiator = enginePair({ metadata: { lanParty: 1, caps: ['batch'] } });
+    expect([oldAnswerer.ab.largePieces, oldInitiator.ba.largePieces]).toEqual([false, false]);
+    const r = readyRig();
+    const stock = r.last().incoming('stockcaps', { caps: ['large'] });
+    stock.openNow();
+    expect(stock.largePieces).toBe(false);
+  });
+
   it('keeps the send order across batch boundaries and around events too large for a batch', async () => {
     const p = enginePair();
     const large = 'L'.repeat(20_000);
@@ -1183,7 +1218,7 @@ describe('errors have codes; sends return a result (issue 13, defect 6)', () => 
     expect(r.engine.triggerEventOnPeer('nobody', 'e', 'd')).toEqual({ ok: false, peers: 0, code: 'peer-not-connected', message: 'Peer nobody is not connected' });
     expect(r.engine.triggerEvent('', 'd')).toMatchObject({ ok: false, peers: 0, code: 'invalid-argument' });
     expect(r.engine.triggerVariableEvent('e', () => 1)).toMatchObject({ ok: false, peers: 0, code: 'invalid-argument' });
-    expect(r.engine.triggerEvent('e', 'x'.repeat(1024 * 1024))).toMatchObject({ ok: false, peers: 0, code: 'too-large' });
+    expect(r.engine.triggerEvent('e', 'x'.repeat(1024 * 1024 + 1))).toMatchObject({ ok: false, peers: 0, code: 'too-large' });
     // One connection refuses (its channel went away): the others still got it.
     a.open = false;
     expect(r.engine.triggerEvent('e', 'd')).toEqual({ ok: false, peers: 1, code: 'send-failed', message: 'Connection to a is not open' });

@@ -22,7 +22,7 @@ import type { FrameLimits, FrameQueueMode, QueuedEvent } from './frame-state.js'
 import { DEFAULT_HEARTBEAT_TIMING, type HeartbeatTiming } from './heartbeat.js';
 import { isStringId, quote } from './ids.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, LinkTable } from './links.js';
-import type { DefaultBrokerSource, EngineStats, P2PEventName, PeerStats, SendOutcome } from './types.js';
+import type { DefaultBrokerSource, EngineStats, IceServer, P2PEventName, PeerStats, SendOutcome } from './types.js';
 import { buildEvent, buildVariableEvent, describe, LAN_PARTY_METADATA } from './wire.js';
 
 export { MAX_PEER_ID_LENGTH, PEER_ID_PATTERN } from './ids.js';
@@ -98,6 +98,16 @@ export class P2PEngine {
   /** "Use a custom ICE server": appended to the list used by connections opened afterwards (default list: empty). */
   addIceServer(urls: string, username?: string, credential?: string): void {
     this.guard('addIceServer', () => this.broker.addIceServer(urls, username, credential));
+  }
+
+  /**
+   * Replaces the whole ICE server list (what `addIceServer` appended too) for
+   * connections opened afterwards: settings that change apply to the next
+   * connection without a reload. All or nothing: an invalid entry is recorded
+   * (`invalid-argument`) and the list stays as it was.
+   */
+  setIceServers(servers: readonly IceServer[]): void {
+    this.guard('setIceServers', () => this.broker.setIceServers(servers));
   }
 
   /** "Connect to another client". A second connect to a connected (or connecting) peer is a no-op. */

@@ -21,8 +21,14 @@ export type P2PErrorCode =
   | 'broker-error'
   /** The LAN's default broker could not be found (yet). */
   | 'default-broker'
-  /** A connection to a peer could not be opened (unknown id, timeout, ICE failure). */
+  /** A connection to a peer could not be opened (unknown id, no answer, or a failure none of the ICE codes below explains). */
   | 'peer-unavailable'
+  /** A connection failed and this browser (or the peer) gathered no ICE candidate (Chromium on a LAN without a default route, without camera/microphone permission). */
+  | 'no-ice-candidates'
+  /** A connection failed with candidates on both sides but no working path between them: add a TURN server both peers can reach. */
+  | 'no-ice-path'
+  /** A TURN server refused the ICE server's username/password (401), recorded at once. */
+  | 'turn-auth-failed'
   /** A send or disconnect named a peer that is not connected. */
   | 'peer-not-connected'
   /** An event is larger than the engine or the connection carries. */

@@ -14,7 +14,7 @@ export { DEFAULT_FRAME_LIMITS } from './frame-state.js';
 export type { P2PErrorCode, P2PErrorEntry } from './errors.js';
 export type { HeartbeatTiming } from './heartbeat.js';
 export { DEFAULT_HEARTBEAT_TIMING } from './heartbeat.js';
-export { MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_BYTES } from './wire.js';
+export { MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_BYTES } from './wire.js';
 export type { WireEvent } from './wire.js';
 export type * from './types.js';
 

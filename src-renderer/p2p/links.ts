@@ -15,9 +15,12 @@ import type { Peer } from 'peerjs';
 import type { EngineConnection } from './connection.js';
 import type { EngineCore } from './engine-core.js';
 import { HEARTBEAT_TICK_MS, type HeartbeatTiming, Liveness } from './heartbeat.js';
+import { classifyConnectFailure, type IcePath, IceWatch, turnAuthFailure } from './ice-diagnosis.js';
 import { isStringId, quote } from './ids.js';
 import { Sends } from './sends.js';
+import { TransportWatch } from './transport-watch.js';
 import type { Direction, DisconnectReason, PeerStats } from './types.js';
+import { LARGE_CAP } from './large-events.js';
 import { type Decoded, describe, ENGINE_CAPS, HELLO_VERSION, isLanPartyMetadata, metadataDeclares, type WireEvent } from './wire.js';
 
 /** How long an outgoing connection may stay unopened before it is reported as failed. */
@@ -50,6 +53,12 @@ export interface Link {
   lastRttPollAt: number;
   /** The other end declared the `batch` capability (metadata when incoming, hello when outgoing). */
   batch: boolean;
+  /** Transport stats (and stock-peer probes) for liveness; null without an RTCPeerConnection (unit-test fakes). */
+  transport: TransportWatch | null;
+  /** What ICE reported (ice-diagnosis.ts); null without an RTCPeerConnection (unit-test fakes). */
+  ice: IceWatch | null;
+  /** Direct or relayed, read from the selected candidate pair once open. */
+  path: IcePath | null;
 }
 
 /** The counters a session keeps are exactly those `getPeerStats()` reports. */
@@ -153,6 +162,8 @@ export class LinkTable {
         framesOut: session.framesOut,
         malformedIn: session.malformedIn,
         connectedSince: session.connectedSince,
+        path: link.path?.path ?? null,
+        candidateTypes: link.path ? { local: link.path.local, remote: link.path.remote } : null,
       });
     }
     return out;
@@ -184,9 +195,14 @@ export class LinkTable {
       lastRttPollAt: now,
       // An initiator declares its capabilities in its metadata; ours learn the answerer's from its hello.
       batch: direction === 'incoming' && metadataDeclares(conn.metadata, 'batch'),
+      transport: conn.peerConnection ? new TransportWatch(conn.peerConnection, () => this.core.now()) : null,
+      ice: null,
+      path: null,
     };
+    link.ice = this.watchIce(link);
     // An incoming connection that carries our metadata comes from an engine: text frames and heartbeat at once.
     conn.remoteIsEngine = direction === 'incoming' && isLanPartyMetadata(conn.metadata);
+    conn.largePieces = direction === 'incoming' && metadataDeclares(conn.metadata, LARGE_CAP);
     conn.sink = (decoded, bytes) => this.onFrame(link, decoded, bytes);
     conn.activity = () => {
       if (link.state !== 'closed') link.liveness.onReceive(this.core.now());
@@ -215,7 +231,11 @@ export class LinkTable {
     conn.on('open', () => this.onLinkOpen(link));
     conn.on('close', () => this.onLinkClosed(link));
     conn.on('error', (error: unknown) => this.onLinkError(link, error));
-    conn.on('iceStateChanged', (state: unknown) => link.liveness.onIceState(String(state), this.core.now()));
+    conn.on('iceStateChanged', (state: unknown) => {
+      link.liveness.onIceState(String(state), this.core.now());
+      // The selected pair may change (e.g. to a relay after a direct path dropped): read it again.
+      if (link.state === 'open' && (state === 'connected' || state === 'completed')) this.readPath(link);
+    });
     this.updateTimer();
   }
 
@@ -223,6 +243,7 @@ export class LinkTable {
     if (link.state !== 'connecting') return;
     link.state = 'open';
     link.liveness.onReceive(this.core.now());
+    this.readPath(link);
     if (link.conn.remoteIsEngine && link.direction === 'incoming') {
       // Tell the initiator we are an engine too: it switches to text frames and starts its heartbeat,
       // and to batches if it reads them too. Sent before anything else on the link, so it precedes any batch.
@@ -255,10 +276,7 @@ export class LinkTable {
     if (type === 'negotiation-failed' || type === 'connection-closed') {
       // ICE failed/closed: PeerJS closes the connection right after; report why.
       link.closeReason ??= 'ice-failed';
-      if (link.state === 'connecting' && !link.errorReported) {
-        link.errorReported = true;
-        this.core.recordError('peer-unavailable', `Could not connect to peer ${link.peerId}`);
-      }
+      if (link.state === 'connecting') this.reportConnectFailure(link, null);
       return;
     }
     this.core.recordError('connection-error', `Connection with ${link.peerId}: ${describe(error)}`);
@@ -287,6 +305,7 @@ export class LinkTable {
     this.links.delete(link);
     link.conn.sink = null;
     link.conn.activity = null;
+    link.transport?.close();
     const session = this.sessions.get(link.peerId);
     // Only when the link closed under us within the task that queued events (ours flush first).
     const lost = this.sends.outbox.discard(link);
@@ -342,6 +361,7 @@ export class LinkTable {
         if (control.t === 'hello') {
           link.conn.remoteIsEngine = true;
           if (control.caps?.includes('batch') === true) link.batch = true;
+          if (control.caps?.includes(LARGE_CAP) === true) link.conn.largePieces = true;
         } else if (control.t === 'ping') {
           if (link.conn.remoteIsEngine) link.conn.sendControl({ t: 'pong', s: control.s, ts: control.ts });
         } else {
@@ -376,6 +396,44 @@ export class LinkTable {
   }
 
   // ---------------------------------------------------------------------------
+  // Why a connection failed, and its path (ice-diagnosis.ts)
+  // ---------------------------------------------------------------------------
+
+  /** Watches the link's ICE; a TURN server refusing our credentials is recorded at once, not after the timeout. */
+  private watchIce(link: Link): IceWatch | null {
+    const pc = link.conn.peerConnection;
+    if (!pc || typeof pc.addEventListener !== 'function') return null;
+    return new IceWatch(pc, (url) => {
+      if (link.state !== 'connecting' || this.core.destroyed) return;
+      const failure = turnAuthFailure(link.peerId, url);
+      this.core.recordError(failure.code, failure.message);
+    });
+  }
+
+  /** Records once why a link that never opened failed; a TURN refusal already recorded is not repeated. */
+  private reportConnectFailure(link: Link, timeoutMs: number | null): void {
+    if (link.errorReported) return;
+    link.errorReported = true;
+    const report = link.ice?.snapshot();
+    if (!report) {
+      const after = timeoutMs === null ? '' : ` (no connection after ${Math.round(timeoutMs / 1000)} s)`;
+      this.core.recordError('peer-unavailable', `Could not connect to peer ${link.peerId}${after}`);
+      return;
+    }
+    const failure = classifyConnectFailure(link.peerId, report, timeoutMs);
+    if (failure.code === 'turn-auth-failed') return;
+    this.core.recordError(failure.code, failure.message);
+  }
+
+  private readPath(link: Link): void {
+    const ice = link.ice;
+    if (!ice) return;
+    void ice.path().then((path) => {
+      if (path && link.state === 'open') link.path = path;
+    });
+  }
+
+  // ---------------------------------------------------------------------------
   // Heartbeat, timeouts, RTT
   // ---------------------------------------------------------------------------
 
@@ -403,18 +461,14 @@ export class LinkTable {
         if (frozen && link.state === 'open') link.liveness.onReceive(now);
         if (link.state === 'connecting') {
           if (now - link.createdAt > this.connectTimeoutMs) {
-            if (!link.errorReported) {
-              link.errorReported = true;
-              this.core.recordError(
-                'peer-unavailable',
-                `Could not connect to peer ${link.peerId} (no connection after ${Math.round(this.connectTimeoutMs / 1000)} s; on a LAN without a default route, Chromium needs camera/microphone permission to gather ICE candidates)`,
-              );
-            }
+            this.reportConnectFailure(link, this.connectTimeoutMs);
             this.closeLink(link, 'error');
           }
           continue;
         }
         if (link.state !== 'open') continue;
+        // Packets reaching our transport prove the peer alive even while its script is stalled (heartbeat.ts).
+        link.transport?.tick(now, link.liveness, !link.conn.remoteIsEngine);
         if (link.conn.remoteIsEngine) {
           if (link.liveness.engineSilent(now)) {
             this.closeLink(link, 'timeout');

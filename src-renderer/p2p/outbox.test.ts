@@ -4,7 +4,7 @@
  * says exactly when the end of the task comes.
  */
 import { describe, expect, it } from 'vitest';
-import { batchText, encodePiece, fitsBatch, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, Outbox } from './outbox.js';
+import { batchText, encodePiece, exceedsBatch, fitsBatch, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, Outbox } from './outbox.js';
 import { decodeText, utf8Length, type WireEvent } from './wire.js';
 
 interface Sent {
@@ -53,6 +53,23 @@ describe('encodePiece', () => {
     expect(fitsBatch(encodePiece(ev('n', 'x'.repeat(MAX_BATCH_BYTES))))).toBe(false);
     // Non-ASCII text counts by its bytes, not its length.
     expect(fitsBatch(encodePiece(ev('n', 'é'.repeat(MAX_BATCH_BYTES / 2))))).toBe(false);
+  });
+});
+
+describe('exceedsBatch', () => {
+  it('is only true for events that could never fit (so skipping their encoding loses nothing), whatever the characters', () => {
+    const e = (data: string, eventName = 'e'): WireEvent => ({ eventName, data });
+    for (const data of ['a', 'x'.repeat(MAX_BATCH_BYTES - 40), 'é'.repeat(MAX_BATCH_BYTES / 2 - 20), '\u0001'.repeat(3_000)]) {
+      if (fitsBatch(encodePiece(e(data)))) expect(exceedsBatch(e(data))).toBe(false);
+    }
+    // Just past what a frame holds, even in ASCII: true, without encoding.
+    expect(exceedsBatch(e('x'.repeat(MAX_BATCH_BYTES)))).toBe(true);
+    expect(exceedsBatch(e('x'.repeat(1024 * 1024)))).toBe(true);
+    // Exact for plain ASCII: the largest event that fits is not "exceeding", one character more is.
+    let n = MAX_BATCH_BYTES;
+    while (!fitsBatch(encodePiece(e('x'.repeat(n))))) n -= 1;
+    expect(exceedsBatch(e('x'.repeat(n)))).toBe(false);
+    expect(exceedsBatch(e('x'.repeat(n + 1)))).toBe(true);
   });
 });
 

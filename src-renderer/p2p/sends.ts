@@ -10,7 +10,7 @@ import type { EngineCore } from './engine-core.js';
 import type { P2PErrorCode } from './errors.js';
 import { quote } from './ids.js';
 import type { Link, Session } from './links.js';
-import { encodePiece, fitsBatch, Outbox, type Piece } from './outbox.js';
+import { encodePiece, exceedsBatch, fitsBatch, Outbox, type Piece } from './outbox.js';
 import type { SendOutcome } from './types.js';
 import type { BuildResult, WireEvent } from './wire.js';
 
@@ -43,7 +43,7 @@ export class Sends {
       const link = this.table.primaryLink(session);
       let result: SendFailure | null;
       if (link && this.batches(link)) {
-        piece ??= encodePiece(built.event);
+        piece ??= exceedsBatch(built.event) ? null : encodePiece(built.event);
         result = this.sendBatched(session, link, built.event, piece);
       } else {
         result = this.sendSingle(session, link, built.event);
@@ -61,7 +61,8 @@ export class Sends {
     }
     if (!built.ok) return this.refuse(built.code, built.error);
     const link = this.table.primaryLink(session);
-    const failure = link && this.batches(link) ? this.sendBatched(session, link, built.event, encodePiece(built.event)) : this.sendSingle(session, link, built.event);
+    const failure =
+      link && this.batches(link) ? this.sendBatched(session, link, built.event, exceedsBatch(built.event) ? null : encodePiece(built.event)) : this.sendSingle(session, link, built.event);
     return failure ? { ok: false, peers: 0, ...failure } : { ok: true, peers: 1 };
   }
 
@@ -80,9 +81,9 @@ export class Sends {
     return link.batch && link.conn.remoteIsEngine && (link.conn.serialization === 'binary' || link.conn.serialization === 'binary-utf8');
   }
 
-  /** Every event on a batching link goes through here, so the link keeps the send order. */
-  private sendBatched(session: Session, link: Link, event: WireEvent, piece: Piece): SendFailure | null {
-    if (fitsBatch(piece)) {
+  /** Every event on a batching link goes through here, so the link keeps the send order. `piece`: null when it `exceedsBatch`. */
+  private sendBatched(session: Session, link: Link, event: WireEvent, piece: Piece | null): SendFailure | null {
+    if (piece && fitsBatch(piece)) {
       this.outbox.add(link, piece);
       return null;
     }

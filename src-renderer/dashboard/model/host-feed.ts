@@ -4,7 +4,7 @@
  * bridge is up. Host-side problems (broker, discovery) become error entries
  * once per change.
  */
-import type { BrokerState, HostState, Settings, SettingsPatch } from '../../../src-preload/contract';
+import type { BrokerState, GdevelopRuntime, HostState, Settings, SettingsPatch } from '../../../src-preload/contract';
 import type { Bridge } from '../../bridge';
 import type { ErrorSource } from './error-feed';
 import { Store } from './store';
@@ -82,10 +82,13 @@ export class HostFeed {
     return saved;
   }
 
-  /** Starts hosting a game; resolves with the reason when the host refused (shown next to the field). */
-  async hostGame(path: string): Promise<string | null> {
+  /**
+   * Starts hosting a game; resolves with the reason when the host refused (shown next to the field).
+   * `gdevelopRuntime`: what a GDevelop export's P2P events run on (default: LAN Party's engine).
+   */
+  async hostGame(path: string, gdevelopRuntime?: GdevelopRuntime): Promise<string | null> {
     try {
-      await this.bridge.api.hostGame({ path });
+      await this.bridge.api.hostGame(gdevelopRuntime ? { path, gdevelopRuntime } : { path });
       await this.refresh();
       return null;
     } catch (error) {

@@ -35,7 +35,8 @@ export class P2PSession {
   readonly link = new Store<LinkView>({ state: 'offline', id: '', broker: null, viaDefault: true });
   readonly peers = new Store<PeerRowStats[]>([]);
   private readonly rtt = new RttHistory();
-  private readonly appliedIce = new Set<string>();
+  private appliedIceKey = '[]';
+  private appliedIceCount = 0;
 
   constructor(defaultBroker: DefaultBrokerSource) {
     this.engine = createP2PEngine({ defaultBroker });
@@ -77,20 +78,21 @@ export class P2PSession {
   }
 
   /**
-   * ICE servers from the host's settings. The engine can only append, so a
-   * server removed from the settings stays in use until the page reloads.
+   * ICE servers from the host's settings: they REPLACE the engine's list, so
+   * a corrected TURN password or a removed server applies to the next
+   * connection without a reload (appending left the wrong entry for the same
+   * URL first). Unchanged lists are not re-applied.
    */
   applyIceServers(servers: readonly IceServer[]): void {
-    for (const server of servers) {
-      const key = JSON.stringify(server);
-      if (this.appliedIce.has(key)) continue;
-      this.appliedIce.add(key);
-      this.engine.addIceServer(server.urls, server.username, server.credential);
-    }
+    const key = JSON.stringify(servers.map((s) => [s.urls, s.username ?? null, s.credential ?? null]));
+    if (key === this.appliedIceKey) return;
+    this.appliedIceKey = key;
+    this.appliedIceCount = servers.length;
+    this.engine.setIceServers(servers);
   }
 
   appliedIceServerCount(): number {
-    return this.appliedIce.size;
+    return this.appliedIceCount;
   }
 
   /** Reads the engine's per-peer stats; `sample` adds an RTT point (once a second). */

@@ -65,9 +65,9 @@ describe('event name and data', () => {
     if (!broken.ok) expect(broken.error).toMatch(/^Not valid JSON: .+/);
   });
 
-  it('refuses data larger than one message', () => {
-    const huge = parseEventData('text', 'x'.repeat(1024 * 1024));
-    expect(huge.ok).toBe(false);
+  it('admits exactly 1 MiB of data, as the engine does, and refuses one byte more', () => {
+    expect(parseEventData('text', 'x'.repeat(1024 * 1024)).ok).toBe(true);
+    expect(parseEventData('text', 'x'.repeat(1024 * 1024 + 1))).toEqual({ ok: false, error: 'Too large: an event carries at most 1024 KiB of data' });
   });
 });
 

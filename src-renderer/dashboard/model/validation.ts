@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { ArchiveLimitsSchema, BrokerKeySchema, BrokerOptionsSchema, BrokerPathSchema, DisplayNameSchema, IceServerSchema, PeerIdSchema, PortSchema, type ArchiveLimits, type IceServer } from '../../../src-preload/contract';
-import { MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_BYTES, utf8Length } from '../../p2p/wire';
+import { MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME_LENGTH, utf8Length } from '../../p2p/wire';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -85,17 +85,15 @@ export type DataMode = 'text' | 'json';
 /** What the engine is asked to send: a string as is, or a value it JSON-encodes ("variable" form). */
 export type EventPayload = { mode: 'text'; data: string } | { mode: 'json'; value: unknown };
 
-/** Room for the event name and framing inside the engine's message limit. */
-const FRAMING_ALLOWANCE = 1024;
-
 /**
  * Validates the data field as the user types. JSON mode is GDevelop's
  * "variable" form: any JSON value (object, array, number, string, boolean,
  * null); the error says where the text stops being JSON.
  */
 export function parseEventData(mode: DataMode, text: string): Validation<EventPayload> {
-  if (utf8Length(text) > MAX_MESSAGE_BYTES - FRAMING_ALLOWANCE) {
-    return { ok: false, error: `Too large: an event carries at most ${Math.floor((MAX_MESSAGE_BYTES - FRAMING_ALLOWANCE) / 1024)} KiB of data` };
+  // The engine's data limit (the name and framing are not counted).
+  if (utf8Length(text) > MAX_EVENT_DATA_BYTES) {
+    return { ok: false, error: `Too large: an event carries at most ${MAX_EVENT_DATA_BYTES / 1024} KiB of data` };
   }
   if (mode === 'text') return { ok: true, value: { mode: 'text', data: text } };
   if (text.trim() === '') return { ok: false, error: 'Type a JSON value, for example {"x": 1} or 42' };

@@ -4,6 +4,7 @@ import { CopyButton } from '../components/CopyButton';
 import { EmptyState } from '../components/EmptyState';
 import { FieldMessage } from '../components/FieldMessage';
 import { Panel } from '../components/Panel';
+import { Switch } from '../components/Switch';
 import { useModel, useStore } from '../model-context';
 import { lanGames } from '../model/games';
 
@@ -59,6 +60,7 @@ function HostGameForm({ state }: { state: HostState }) {
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [lanPartyRuntime, setLanPartyRuntime] = useState(true);
   const electron = model.bridge.kind === 'electron';
 
   const submit = async (event: FormEvent): Promise<void> => {
@@ -69,7 +71,7 @@ function HostGameForm({ state }: { state: HostState }) {
       return;
     }
     setBusy(true);
-    const problem = await model.host.hostGame(trimmed);
+    const problem = await model.host.hostGame(trimmed, lanPartyRuntime ? 'lan-party' : 'original');
     setBusy(false);
     setError(problem);
     if (problem === null) setPath('');
@@ -118,6 +120,13 @@ function HostGameForm({ state }: { state: HostState }) {
             </button>
           </div>
         )}
+        <Switch
+          checked={lanPartyRuntime}
+          onChange={setLanPartyRuntime}
+          label="GDevelop P2P games run on LAN Party's engine"
+          description="Off: a GDevelop export keeps its own P2P runtime (PeerJS, no heartbeat or broker failover)."
+          testId="gdevelop-runtime"
+        />
         <FieldMessage id={messageId} error={error} hint="Served read-only to the LAN; the game uses the LAN broker without any change." testId="game-path-message" />
       </form>
       {state.games.length > 0 && (
@@ -127,6 +136,11 @@ function HostGameForm({ state }: { state: HostState }) {
               <div className="instance-main">
                 <span className="instance-name">{game.name}</span>
                 <span className="tag">{game.kind}</span>
+                {game.gdevelopRuntime && (
+                  <span className="tag" data-testid="hosted-game-runtime">
+                    {game.gdevelopRuntime === 'lan-party' ? 'GDevelop P2P on LAN Party' : "GDevelop's own P2P"}
+                  </span>
+                )}
               </div>
               <div className="instance-meta small muted" title={game.source}>
                 <code>{game.source}</code>

@@ -95,6 +95,15 @@ function PeerRow({ peer, name }: { peer: PeerRowStats; name: string | null }) {
         <span className="peer-direction" title={peer.direction === 'outgoing' ? 'You dialed' : 'They dialed'}>
           {peer.direction === 'outgoing' ? '↗ outgoing' : '↙ incoming'}
         </span>
+        {peer.path && (
+          <span
+            className="peer-path"
+            data-testid="peer-path"
+            title={`Selected ICE candidates: ${peer.candidateTypes?.local ?? '?'} ↔ ${peer.candidateTypes?.remote ?? '?'}${peer.path === 'relayed' ? ' (through a TURN server)' : ''}`}
+          >
+            {peer.path === 'relayed' ? 'relayed (TURN)' : 'direct'}
+          </span>
+        )}
       </span>
       <span role="cell" className="peer-rtt">
         <span className="num rtt-value" data-testid="peer-rtt">
