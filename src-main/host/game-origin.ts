@@ -107,13 +107,23 @@ export class GameOrigin {
       sendText(res, 500, body.message);
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    sendGenerated(req, res, 'text/javascript; charset=utf-8', Buffer.from(body, 'utf8'));
   }
+}
+
+/**
+ * A response we make rather than a file of the game's (the shim, our builds, a
+ * page with the shim injected): never cached, since the default broker and the
+ * runtime switch apply at the next load, and never content-sniffed.
+ */
+function sendGenerated(req: http.IncomingMessage, res: http.ServerResponse, contentType: string, body: Buffer): void {
+  res.writeHead(200, {
+    'Content-Type': contentType,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /** One of our built scripts, served under a game's URL (never cached: switching the runtime applies at the next load). */
@@ -125,13 +135,7 @@ function serveScript(req: http.IncomingMessage, res: http.ServerResponse, file: 
     sendText(res, 500, `LAN Party's P2P build is missing (${file}): run \`npm run build\`.`);
     return;
   }
-  res.writeHead(200, {
-    'Content-Type': 'text/javascript; charset=utf-8',
-    'Content-Length': body.length,
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  sendGenerated(req, res, 'text/javascript; charset=utf-8', body);
 }
 
 function serveHtml(req: http.IncomingMessage, res: http.ServerResponse, file: string): void {
@@ -144,11 +148,5 @@ function serveHtml(req: http.IncomingMessage, res: http.ServerResponse, file: st
     return;
   }
   const body = Buffer.from(injectShim(html), 'utf8');
-  res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': body.length,
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  sendGenerated(req, res, 'text/html; charset=utf-8', body);
 }
