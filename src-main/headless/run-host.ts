@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { GdevelopRuntime, Settings } from '../../src-preload/contract.js';
-import { PAGE_HEADERS, REFERRER_POLICY } from '../host/content-security-policy.js';
+import { PAGE_HEADERS } from '../host/content-security-policy.js';
 import { LanHost } from '../host/lan-host.js';
 import { saveSettings } from '../host/settings-store.js';
 import { serveStatic } from '../host/static-files.js';
@@ -55,8 +55,6 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     saveSettings: options.settingsFile ? (settings) => saveSettings(options.settingsFile ?? '', settings) : undefined,
   });
   const bridge = new WebBridge(host, token);
-  // This port is the dashboard's origin: every answer on it (page, API, broker, errors) says no Referer, before any route runs.
-  host.http.server.prependListener('request', (_req, res) => res.setHeader('Referrer-Policy', REFERRER_POLICY));
   // Registered last: the broker's and the API's routes take precedence.
   host.http.addRequestRoute((req, res, url) => {
     serveStatic(rendererDir, req, res, url, { htmlHeaders: PAGE_HEADERS });

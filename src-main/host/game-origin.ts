@@ -27,16 +27,14 @@ const MAX_INJECTED_HTML_BYTES = 16 * 1024 * 1024;
 export const GAME_PORT_ATTEMPTS = 32;
 
 /**
- * Sent with every response of a game's origin.
- * - Only the game's own pages may frame it (no other site can overlay and
- *   click-jack it). The coming test bench frames games from the host's own
- *   page: its origin must be added to `frame-ancestors` then.
- * - No Referer leaves a game: its address and page stay private to the hosts
- *   it talks to.
+ * Sent with every response of a game's origin (HostHttpServer adds
+ * `Referrer-Policy: no-referrer` to every answer, a game's included).
+ * Only the game's own pages may frame it (no other site can overlay and
+ * click-jack it). The coming test bench frames games from the host's own
+ * page: its origin must be added to `frame-ancestors` then.
  */
 export const GAME_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "frame-ancestors 'self'",
-  'Referrer-Policy': 'no-referrer',
 };
 
 /** Adds the shim as the first script of the page, so it runs before the game's own. */

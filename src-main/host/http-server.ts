@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { REFERRER_POLICY } from './content-security-policy.js';
 
 export type RequestRoute = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean;
 export type UpgradeRoute = (req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL) => boolean;
@@ -104,6 +105,9 @@ export class HostHttpServer {
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    // Every answer, whatever route gives it (page, API, broker, game, error): no Referer leaves a page of
+    // ours (a dashboard address may carry the control token in its fragment) or of a hosted game.
+    res.setHeader('Referrer-Policy', REFERRER_POLICY);
     const url = parseRequestUrl(req);
     if (!url) {
       sendText(res, 400, 'Bad request URL');
