@@ -14,11 +14,14 @@ import { lanSkipReason } from '../e2e/lan/harness/environment.js';
 import { BenchContext, withTimeout } from './lib/context.js';
 import { describeEnd, describeStart, type RunEnvironment } from './lib/env.js';
 import { ENGINE_BUNDLE, REPO_ROOT, RESULTS_DIR } from './lib/paths.js';
-import { judge, notRunRows, type Row } from './lib/results.js';
+import { judge, notRunRows, type JudgedRow, type Row } from './lib/results.js';
 import { renderTable } from './lib/table.js';
+import { agentOverheadScenario } from './scenarios/agent-overhead.js';
 import { brokerLoadScenario } from './scenarios/broker-load.js';
+import { conditioningScenario } from './scenarios/conditioning.js';
 import { connectScenario } from './scenarios/connect.js';
 import { dashboardScenario } from './scenarios/dashboard.js';
+import { lanScaleScenario } from './scenarios/lan-scale.js';
 import { lanStartScenario } from './scenarios/lan-start.js';
 import { meshFanOutScenario } from './scenarios/mesh-fanout.js';
 import { rttScenario } from './scenarios/rtt.js';
@@ -28,28 +31,36 @@ import { throughputScenario } from './scenarios/throughput.js';
 /** In the order of the issue's table, but host start and discovery share one scenario (the same host starts). */
 const SCENARIOS: readonly Scenario[] = [
   lanStartScenario,
+  // Issue 14: discovery at party scale.
+  lanScaleScenario,
   connectScenario,
   rttScenario,
   throughputScenario,
   meshFanOutScenario,
   brokerLoadScenario,
   dashboardScenario,
+  // Issue 11: the game agent.
+  agentOverheadScenario,
+  conditioningScenario,
 ];
 
-function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; render: boolean } {
+function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; render: boolean; merge: boolean } {
   let quick = false;
   let render = false;
+  let merge = false;
   let only: string[] | null = null;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--quick') quick = true;
     else if (arg === '--render') render = true;
+    else if (arg === '--merge') merge = true;
     else if (arg === '--full') quick = false;
     else if (arg === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (arg?.startsWith('--only=')) only = arg.slice('--only='.length).split(',').filter(Boolean);
-    else throw new Error(`unknown argument ${arg ?? ''} (use --quick, --full, --only a,b, --render; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+    else throw new Error(`unknown argument ${arg ?? ''} (use --quick, --full, --only a,b [--merge], --render; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')})`);
   }
-  return { quick, only, render };
+  if (merge && (only === null || quick)) throw new Error('--merge goes with --only, in full mode: it puts those scenarios\' full-run rows into bench/RESULTS.md');
+  return { quick, only, render, merge };
 }
 
 /** `--render`: rewrites bench/RESULTS.md from results/latest.json (after a change of the table's format; measures nothing). */
@@ -60,6 +71,29 @@ function renderOnly(): number {
   fs.writeFileSync(path.join(REPO_ROOT, 'bench/RESULTS.md'), table);
   process.stdout.write('Rewrote bench/RESULTS.md from bench/results/latest.json.\n');
   return 0;
+}
+
+/**
+ * `--only a,b --merge` (full mode): the rows of those scenarios replace theirs
+ * in results/latest.json and bench/RESULTS.md; every other row, and the run
+ * environment above the table, stay those of the last full run. Each merged
+ * row's note says when and under what load it was measured, so a table made
+ * of two runs says so.
+ */
+function mergeIntoLatest(rows: readonly JudgedRow[], env: RunEnvironment): string[] {
+  const jsonFile = path.join(RESULTS_DIR, 'latest.json');
+  const saved = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { environment: RunEnvironment; rows: JudgedRow[] };
+  const names = new Set(rows.map((row) => row.scenario));
+  const stamp = `measured in a separate run of ${env.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (load average ${env.loadAverageStart.join(' / ')}, commit ${env.commit})`;
+  const fresh = rows.map((row) => ({ ...row, note: row.note ? `${row.note}; ${stamp}` : stamp }));
+  const first = saved.rows.findIndex((row) => names.has(row.scenario));
+  const kept = saved.rows.filter((row) => !names.has(row.scenario));
+  const at = first < 0 ? kept.length : saved.rows.slice(0, first).filter((row) => !names.has(row.scenario)).length;
+  const merged = [...kept.slice(0, at), ...fresh, ...kept.slice(at)];
+  fs.writeFileSync(jsonFile, `${JSON.stringify({ environment: saved.environment, rows: merged }, null, 2)}\n`);
+  const tableFile = path.join(REPO_ROOT, 'bench/RESULTS.md');
+  fs.writeFileSync(tableFile, renderTable(merged.map(judge), saved.environment, { readme: 'README.md', json: 'results/latest.json' }));
+  return [jsonFile, tableFile];
 }
 
 function message(error: unknown): string {
@@ -89,7 +123,7 @@ async function runScenario(ctx: BenchContext, scenario: Scenario): Promise<Row[]
 }
 
 async function main(): Promise<number> {
-  const { quick, only, render } = parseArgs(process.argv.slice(2));
+  const { quick, only, render, merge } = parseArgs(process.argv.slice(2));
   if (render) return renderOnly();
   if (!fs.existsSync(ENGINE_BUNDLE)) {
     process.stderr.write(`${path.relative(REPO_ROOT, ENGINE_BUNDLE)} is missing: run \`npm run build\` first.\n`);
@@ -133,7 +167,8 @@ async function main(): Promise<number> {
   });
   fs.writeFileSync(jsonFile, json);
   if (tableFile) fs.writeFileSync(tableFile, table);
-  process.stdout.write(`\n${table}\nWrote ${[jsonFile, tableFile].filter((f): f is string => f !== null).map((f) => path.relative(REPO_ROOT, f)).join(' and ')} (${env.durationS} s).\n`);
+  const written = [jsonFile, tableFile, ...(merge ? mergeIntoLatest(judged, env) : [])].filter((f): f is string => f !== null);
+  process.stdout.write(`\n${table}\nWrote ${written.map((f) => path.relative(REPO_ROOT, f)).join(' and ')} (${env.durationS} s).\n`);
   return 0;
 }
 

@@ -41,6 +41,11 @@ function mockHandlers(): InvokeHandlers & { calls: string[] } {
     stopHostingGame: record('stopHostingGame', null),
     chooseGamePath: record('chooseGamePath', { supported: true, path: null }),
     playGame: record('playGame', { opened: true }),
+    getInstances: record('getInstances', { instances: [], recording: null }),
+    setNetworkConditions: record('setNetworkConditions', { instances: [], recording: null }),
+    startRecording: record('startRecording', null),
+    stopRecording: record('stopRecording', null),
+    getRecording: record('getRecording', { text: '', lines: 0, nextLine: null, truncated: false }),
   };
 }
 

@@ -70,3 +70,35 @@ describe('bridge handshake protocols', () => {
     expect(invokeChannels.getSettings.access).toBe('control');
   });
 });
+
+describe('game agent inputs', () => {
+  const none = { latencyMs: 0, jitterMs: 0, lossPct: 0, bandwidthKbps: null };
+  const cases: [InvokeName, unknown, RegExp][] = [
+    ['setNetworkConditions', {}, /give conditions, a preset or a spike/],
+    ['setNetworkConditions', { preset: 'dialup' }, /preset: a preset is one of lan, good-wifi/],
+    ['setNetworkConditions', { preset: 'lan', conditions: { up: none, down: none, cut: false } }, /conditions or a preset, not both/],
+    ['setNetworkConditions', { link: 'l1', preset: 'lan' }, /a link is named with its instance/],
+    ['setNetworkConditions', { instance: 'NOT-HEX', preset: 'lan' }, /instance: an instance id is 16 lowercase hex/],
+    ['setNetworkConditions', { conditions: { up: { ...none, latencyMs: -1 }, down: none, cut: false } }, /conditions\.up: latency is 0 to 10000 ms/],
+    ['setNetworkConditions', { conditions: { up: { ...none, lossPct: 150 }, down: none, cut: false } }, /loss is 0 to 100 %/],
+    ['setNetworkConditions', { conditions: { up: { ...none, bandwidthKbps: 1 }, down: none, cut: false } }, /bandwidth is 8 to/],
+    ['setNetworkConditions', { spike: { ms: 20_000, forMs: 1_000 } }, /spike\.ms: a spike adds at most 10000 ms/],
+    ['setNetworkConditions', { preset: 'lan', extra: 1 }, /Unrecognized key/i],
+    ['getRecording', { fromLine: -1 }, /fromLine/],
+    ['startRecording', { file: '/etc/passwd' }, /Invalid input for startRecording/],
+  ];
+  for (const [name, input, message] of cases) {
+    it(`${name} refuses ${JSON.stringify(input).slice(0, 70)}`, () => {
+      const result = parseInvokeInput(name, input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(message);
+    });
+  }
+
+  it('accepts a link with its instance, a preset for a game, a spike for everyone', () => {
+    expect(parseInvokeInput('setNetworkConditions', { instance: '0123456789abcdef', link: 'l1', preset: 'lan' }).ok).toBe(true);
+    expect(parseInvokeInput('setNetworkConditions', { gameId: '0123abcd', preset: 'mobile-3g' }).ok).toBe(true);
+    expect(parseInvokeInput('setNetworkConditions', { spike: { ms: 500, forMs: 3_000 } }).ok).toBe(true);
+  });
+});
+

@@ -9,31 +9,37 @@
  *
  * Runtimes: imported by main (handlers + validation), by the preload (bundled
  * into its single CommonJS file) and by the renderer (types and channel names).
- * So this file imports nothing but zod.
+ * So this file imports nothing but zod, the game agent's protocol files
+ * (game-agent-protocol.ts, network-conditions.ts, game-agent-schemas.ts) and
+ * the engine's limits (src-renderer/p2p/limits.ts: plain values, no imports).
  */
 import { z } from 'zod';
+import type { InstanceEvents, InstancesState } from './game-agent-protocol.js';
+import { GetRecordingSchema, SetNetworkConditionsSchema } from './game-agent-schemas.js';
+import * as limits from '../src-renderer/p2p/limits.js';
 
 // ---------------------------------------------------------------------------
 // Shared value schemas
 // ---------------------------------------------------------------------------
 
+// The limits themselves live in the engine (src-renderer/p2p/limits.ts), which cannot import zod.
 /** PeerJS ids as the P2P spec allows them (letters/digits, single inner separators). */
-export const PEER_ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+export const PEER_ID_PATTERN = limits.PEER_ID_PATTERN;
 export const PeerIdSchema = z
   .string()
-  .max(64, 'a peer id has at most 64 characters')
+  .max(limits.MAX_PEER_ID_LENGTH, `a peer id has at most ${limits.MAX_PEER_ID_LENGTH} characters`)
   .regex(PEER_ID_PATTERN, 'a peer id is letters and digits, optionally separated by single spaces, "-" or "_"');
 
 export const BrokerPathSchema = z
   .string()
-  .max(100, 'the broker path has at most 100 characters')
-  .regex(/^\/[A-Za-z0-9._~/-]*$/, 'the broker path starts with "/" and uses URL-safe characters only');
+  .max(limits.MAX_BROKER_PATH_LENGTH, `the broker path has at most ${limits.MAX_BROKER_PATH_LENGTH} characters`)
+  .regex(limits.BROKER_PATH_PATTERN, 'the broker path starts with "/" and uses URL-safe characters only');
 
 export const BrokerKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'the broker key is 1 to 64 letters, digits, "-" or "_"');
+  .regex(limits.BROKER_KEY_PATTERN, `the broker key is 1 to ${limits.MAX_BROKER_KEY_LENGTH} letters, digits, "-" or "_"`);
 
-export const PortSchema = z.number().int('a port is a whole number').min(0).max(65535, 'a port is at most 65535');
+export const PortSchema = z.number().int('a port is a whole number').min(0).max(limits.MAX_PORT, `a port is at most ${limits.MAX_PORT}`);
 
 export const DisplayNameSchema = z
   .string()
@@ -82,10 +88,10 @@ export const IceServerSchema = z
   .object({
     urls: z
       .string()
-      .max(500)
-      .regex(/^(stun|stuns|turn|turns):/, 'an ICE server URL starts with stun:, stuns:, turn: or turns:'),
-    username: z.string().max(200).optional(),
-    credential: z.string().max(200).optional(),
+      .max(limits.MAX_ICE_URL_LENGTH)
+      .regex(limits.ICE_URL_PATTERN, 'an ICE server URL starts with stun:, stuns:, turn: or turns:'),
+    username: z.string().max(limits.MAX_ICE_CREDENTIAL_LENGTH).optional(),
+    credential: z.string().max(limits.MAX_ICE_CREDENTIAL_LENGTH).optional(),
   })
   .strict();
 export type IceServer = z.infer<typeof IceServerSchema>;
@@ -105,16 +111,35 @@ export const ArchiveLimitsSchema = z
   .strict();
 export type ArchiveLimits = z.infer<typeof ArchiveLimitsSchema>;
 
+/**
+ * A party code, typed on every machine of a party (see src-main/host/party-signature.ts):
+ * instances sign what they advertise with a key derived from it and elect only
+ * a broker that proves it. A secret: never advertised, logged or given to players.
+ */
+export const PartyCodeSchema = z
+  .string()
+  .trim()
+  .min(6, 'a party code has at least 6 characters')
+  .max(64, 'a party code has at most 64 characters')
+  .regex(/^[^\p{Cc}]+$/u, 'a party code cannot contain control characters');
+
+/** An instance id as advertised on the LAN (it is part of a DNS label). */
+export const InstanceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'an instance id is 1 to 48 letters, digits, "-" or "_"');
+
 export const SettingsSchema = z
   .object({
     displayName: DisplayNameSchema,
     broker: BrokerOptionsSchema,
-    iceServers: z.array(IceServerSchema).max(16),
+    iceServers: z.array(IceServerSchema).max(limits.MAX_ICE_SERVERS),
     /** Interface names to advertise and browse on; empty = every IPv4 interface. */
-    interfaces: z.array(z.string().min(1).max(64)).max(16),
+    interfaces: z.array(z.string().min(1).max(limits.MAX_INTERFACE_NAME_LENGTH)).max(limits.MAX_INTERFACES),
     discovery: z.boolean(),
     autoConnect: z.boolean(),
     archive: ArchiveLimitsSchema,
+    /** Null: no party code (any instance may be the default broker). */
+    partyCode: PartyCodeSchema.nullable(),
+    /** Null: the default broker is elected; else only this instance's broker is used. */
+    pinnedBroker: InstanceIdSchema.nullable(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -123,11 +148,13 @@ export const SettingsPatchSchema = z
   .object({
     displayName: DisplayNameSchema.optional(),
     broker: BrokerOptionsSchema.partial().strict().optional(),
-    iceServers: z.array(IceServerSchema).max(16).optional(),
-    interfaces: z.array(z.string().min(1).max(64)).max(16).optional(),
+    iceServers: z.array(IceServerSchema).max(limits.MAX_ICE_SERVERS).optional(),
+    interfaces: z.array(z.string().min(1).max(limits.MAX_INTERFACE_NAME_LENGTH)).max(limits.MAX_INTERFACES).optional(),
     discovery: z.boolean().optional(),
     autoConnect: z.boolean().optional(),
     archive: ArchiveLimitsSchema.partial().strict().optional(),
+    partyCode: PartyCodeSchema.nullable().optional(),
+    pinnedBroker: InstanceIdSchema.nullable().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
@@ -211,7 +238,18 @@ export interface LanInstance {
   self: boolean;
   firstSeen: number;
   lastSeen: number;
+  /** With a party code on this host: whether the instance proved it. Absent without a code. */
+  party?: PartyStanding;
 }
+
+/**
+ * `member`: its record is signed with the party's key, fresh, from an address
+ * it signed (`addresses`: where its broker is reached). Otherwise why not.
+ */
+export type PartyStanding = { member: true; addresses: string[] } | { member: false; reason: string };
+
+/** How this host chooses the default broker: any instance, party members only, or one pinned by hand. */
+export type LanTrust = { mode: 'open' } | { mode: 'party' } | { mode: 'pinned'; instanceId: string };
 
 export interface DefaultBroker {
   instanceId: string;
@@ -246,6 +284,8 @@ export interface LanState {
   lastError: string | null;
   instances: LanInstance[];
   defaultBroker: DefaultBroker | null;
+  /** Which instances may be the default broker (absent: `open`). Never carries the party code. */
+  trust?: LanTrust;
   /** Malformed or hostile mDNS records ignored so far. */
   ignoredRecords: number;
 }
@@ -278,6 +318,22 @@ interface PlayerView {
   canControl: false;
   settings: null;
 }
+
+/**
+ * A page of the recorded game trace (JSONL): whole lines from `fromLine`, at
+ * most RECORDING_PAGE_MAX_BYTES, so one reply stays far below the bridge's
+ * slow-reader bound (8 MiB) whatever the trace's size.
+ */
+export interface RecordingPage {
+  text: string;
+  /** Lines in `text`. */
+  lines: number;
+  /** Where the next page starts; null when `text` reaches the end of the trace so far. */
+  nextLine: number | null;
+  /** The trace stopped at its byte bound. */
+  truncated: boolean;
+}
+export const RECORDING_PAGE_MAX_BYTES = 1024 * 1024;
 
 // ---------------------------------------------------------------------------
 // Channels
@@ -343,6 +399,21 @@ export const invokeChannels = {
     input: z.object({ url: z.string().max(2048).regex(/^https?:\/\//, 'a game URL is http(s)') }).strict(),
     output: z.custom<{ opened: boolean }>(),
   },
+  /** Game agent (issue 11): every running instance of the games hosted here. Control only: game traffic is the host's. */
+  getInstances: { channel: 'lan-party:instances:get', access: 'control', input: NoInput, output: z.custom<InstancesState>() },
+  /** Conditions for a link > an instance > a game's instances > every instance; answers the instances as they are now. */
+  setNetworkConditions: {
+    channel: 'lan-party:instances:set-conditions',
+    access: 'control',
+    input: SetNetworkConditionsSchema,
+    output: z.custom<InstancesState>(),
+  },
+  /** Starts a trace of every instance's events (kept on the host; read it with getRecording). */
+  startRecording: { channel: 'lan-party:recording:start', access: 'control', input: NoInput, output: z.custom<InstancesState['recording']>() },
+  /** Stops the trace; it stays readable with getRecording until the next start. */
+  stopRecording: { channel: 'lan-party:recording:stop', access: 'control', input: NoInput, output: z.custom<InstancesState['recording']>() },
+  /** The trace (running or last stopped), one page at a time: the dashboard's download. */
+  getRecording: { channel: 'lan-party:recording:get', access: 'control', input: GetRecordingSchema, output: z.custom<RecordingPage>() },
 } as const satisfies Record<string, { channel: `lan-party:${string}`; access: Access; input: z.ZodType; output: z.ZodType }>;
 
 /** Event channels: host pushes, renderer listens. */
@@ -350,6 +421,10 @@ export const eventChannels = {
   hostState: { channel: 'lan-party:event:host-state', payload: z.custom<HostState>() },
   brokerState: { channel: 'lan-party:event:broker-state', payload: z.custom<BrokerState>() },
   lanState: { channel: 'lan-party:event:lan-state', payload: z.custom<LanState>() },
+  /** Control callers only (never a player's dashboard): at most every 500 ms. */
+  instances: { channel: 'lan-party:event:instances', payload: z.custom<InstancesState>() },
+  /** Control callers only: batches of instance events, bounded per push in count and bytes. */
+  instanceEvents: { channel: 'lan-party:event:instance-events', payload: z.custom<InstanceEvents>() },
 } as const satisfies Record<string, { channel: `lan-party:${string}`; payload: z.ZodType }>;
 
 export type InvokeName = keyof typeof invokeChannels;

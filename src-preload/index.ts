@@ -45,9 +45,16 @@ const api = {
   stopHostingGame: (input) => invoke('stopHostingGame', input),
   chooseGamePath: (input) => invoke('chooseGamePath', input),
   playGame: (input) => invoke('playGame', input),
+  getInstances: () => invoke('getInstances'),
+  setNetworkConditions: (input) => invoke('setNetworkConditions', input),
+  startRecording: () => invoke('startRecording'),
+  stopRecording: () => invoke('stopRecording'),
+  getRecording: (input) => invoke('getRecording', input),
   onHostState: subscribe('hostState'),
   onBrokerState: subscribe('brokerState'),
   onLanState: subscribe('lanState'),
+  onInstances: subscribe('instances'),
+  onInstanceEvents: subscribe('instanceEvents'),
 } satisfies LanPartyApi;
 
 contextBridge.exposeInMainWorld('lanParty', api);

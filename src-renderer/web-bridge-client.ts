@@ -144,9 +144,16 @@ export function createWebBridgeClient(url: string, protocols: string[]): WebBrid
     stopHostingGame: (input) => invoke('stopHostingGame', input),
     chooseGamePath: (input) => invoke('chooseGamePath', input),
     playGame: (input) => invoke('playGame', input),
+    getInstances: () => invoke('getInstances'),
+    setNetworkConditions: (input) => invoke('setNetworkConditions', input),
+    startRecording: () => invoke('startRecording'),
+    stopRecording: () => invoke('stopRecording'),
+    getRecording: (input) => invoke('getRecording', input),
     onHostState: subscribe('hostState'),
     onBrokerState: subscribe('brokerState'),
     onLanState: subscribe('lanState'),
+    onInstances: subscribe('instances'),
+    onInstanceEvents: subscribe('instanceEvents'),
     onConnectionChange(listener) {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);

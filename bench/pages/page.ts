@@ -7,7 +7,21 @@
 import type { Peer as StockPeer } from 'peerjs';
 import type * as EngineModule from '../../src-renderer/p2p/index.js';
 import { createPeer, type BenchPeer, type BrokerInfo, type Deps, type Kind } from './drivers.js';
-import { blast, connectAndEcho, fanOut, formMesh, installResponder, paced, pingPong, type BlastOptions, type BlastResult, type FanOutResult, type PingPongResult } from './routines.js';
+import {
+  blast,
+  connectAndEcho,
+  fanOut,
+  formMesh,
+  installResponder,
+  paced,
+  pingPong,
+  pingPongBatches,
+  type BlastOptions,
+  type BlastResult,
+  type FanOutResult,
+  type PingBatchResult,
+  type PingPongResult,
+} from './routines.js';
 
 export interface BenchPage {
   create(kind: Kind, id: string, broker: BrokerInfo): Promise<string>;
@@ -20,7 +34,8 @@ export interface BenchPage {
   responder(id: string, ackEvery: number): void;
   connect(id: string, remoteId: string): Promise<void>;
   connectAndEcho(id: string, remoteId: string): Promise<number>;
-  pingPong(id: string, remoteId: string, samples: number, warmup: number): Promise<PingPongResult>;
+  pingPong(id: string, remoteId: string, samples: number, warmup: number, gapMs?: number): Promise<PingPongResult>;
+  pingPongBatches(id: string, remoteId: string, batches: number, perBatch: number, warmup: number): Promise<PingBatchResult>;
   blast(id: string, remoteId: string, options: BlastOptions): Promise<BlastResult>;
   fanOut(id: string, receivers: string[], rounds: number, warmup: number): Promise<FanOutResult>;
   paced(id: string, remoteId: string, ratePerS: number, durationMs: number): Promise<number>;
@@ -100,7 +115,8 @@ window.bench = {
   responder: (id, ackEvery) => installResponder(peer(id), ackEvery),
   connect: (id, remoteId) => peer(id).connect(remoteId),
   connectAndEcho: (id, remoteId) => connectAndEcho(peer(id), remoteId),
-  pingPong: (id, remoteId, samples, warmup) => pingPong(peer(id), remoteId, samples, warmup),
+  pingPong: (id, remoteId, samples, warmup, gapMs) => pingPong(peer(id), remoteId, samples, warmup, undefined, gapMs),
+  pingPongBatches: (id, remoteId, batches, perBatch, warmup) => pingPongBatches(peer(id), remoteId, batches, perBatch, warmup),
   blast: (id, remoteId, options) => blast(peer(id), remoteId, options),
   fanOut: (id, receivers, rounds, warmup) => fanOut(peer(id), receivers, rounds, warmup),
   paced: (id, remoteId, ratePerS, durationMs) => paced(peer(id), remoteId, ratePerS, durationMs),

@@ -16,7 +16,8 @@ import { REPO_ROOT } from '../lib/paths.js';
 export type PageServer = FixtureServer;
 
 const PAGES = path.join(REPO_ROOT, 'bench/pages');
-const INDEX_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LAN Party bench</title><script type="module" src="./page.js"></script></head><body></body></html>';
+/** The bench page (also written into the bench game folder, bench-game.ts). */
+export const INDEX_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LAN Party bench</title><script type="module" src="./page.js"></script></head><body></body></html>';
 
 const MOUNTS: Record<string, string> = {
   '/engine/': 'out/p2p',

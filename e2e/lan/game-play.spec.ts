@@ -183,11 +183,12 @@ for (const variant of VARIANTS) {
           const [peers] = await must(probe, 'probe').getJson<string[]>([`${broker.url}/peerjs/peers`]);
           expect(peers?.slice().sort()).toEqual([idA, idB].sort());
 
-          // Nothing left the LAN: every request and socket of both pages went to a 10.77.0.x host.
-          const brokerSocket = `ws://${broker.node.ip}:${broker.port}/peerjs?key=peerjs`;
+          // Nothing left the LAN: every request and socket of both pages went to a 10.77.0.x host. Signaling went to the relay
+          // on the game's own origin (A), which registered both ids on the LAN default broker (B's: the peers list above).
+          const relaySocket = `ws://${new URL(gameUrl).host}/lan-party/broker/peerjs?key=peerjs`;
           for (const [i, urls] of traffic.entries()) {
             for (const url of urls) expect(new URL(url).hostname, url).toMatch(LAN_HOST);
-            expect(urls.some((url) => url.startsWith(brokerSocket)), `page ${i} registered at ${brokerSocket}: ${urls.join(' ')}`).toBe(true);
+            expect(urls.some((url) => url.startsWith(relaySocket)), `page ${i} signaled through ${relaySocket}: ${urls.join(' ')}`).toBe(true);
           }
 
           // The data went peer to peer, on host candidates (there is no STUN or TURN on this LAN).

@@ -49,6 +49,7 @@ interface FetchAttempt {
   error?: string;
 }
 interface Evil {
+  setHost(url: string): void;
   bridge(targetFolder: string): Promise<BridgeAttempt[]>;
   referrer(): { referrer: string; href: string; opener: string | null };
   readDashboard(): Promise<WindowRead>;
@@ -121,6 +122,7 @@ async function play(browser: Browser, name: string, context?: BrowserContext): P
   await expect(listed).toHaveCount(1);
   const [game] = await Promise.all([ctx.waitForEvent('page'), listed.getByRole('button', { name: /^Play / }).click()]);
   await expect.poll(() => game.evaluate(() => window.evilReady === true).catch(() => false), { timeout: 15_000 }).toBe(true);
+  await game.evaluate((url) => (window.evil as Evil).setHost(url), host.url);
   return { dashboard, game, context: ctx };
 }
 

@@ -3,6 +3,7 @@
  * display, for CI, and for browser players.
  */
 import { fileURLToPath } from 'node:url';
+import { describeConditions } from '../../src-preload/network-conditions.js';
 import { parseHostArgs, USAGE, UsageError, type HostCommand } from './host-args.js';
 import { applyPatch, defaultSettings } from '../host/settings.js';
 import { loadSettings } from '../host/settings-store.js';
@@ -15,10 +16,21 @@ function printReady(running: HeadlessHost): void {
     `LAN Party host running on port ${running.port} (instance ${running.host.instanceId}, ${broker})`,
     ...running.urls.map((url, i) => `  ${i === 0 ? 'Open on this machine:' : 'Open on the LAN:     '} ${url}`),
     ...running.host.games.list().map((game) => `  Hosting game "${game.name}": ${onPort(running.urls.at(-1), game.port)}`),
+    ...agentLines(running),
     ...controlUrls(running).map((url) => `  Host control from another machine (keep it private): ${url}`),
     '  Press Ctrl+C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** What the game agent was told on the command line, so a developer's automated run shows it in its log. */
+function agentLines(running: HeadlessHost): string[] {
+  const state = running.host.agents.getState();
+  const lines: string[] = [];
+  const conditions = running.host.agents.cliConditions();
+  if (conditions) lines.push(`  Every game instance's uplink: ${describeConditions(conditions)}`);
+  if (state.recording?.file) lines.push(`  Recording every instance's events to ${state.recording.file}`);
+  return lines;
 }
 
 /**
@@ -84,6 +96,8 @@ export async function main(argv: string[]): Promise<number> {
       bindHost: parsed.bindHost,
       token: parsed.token,
       startBroker: parsed.startBroker,
+      network: parsed.network,
+      recordFile: parsed.recordFile,
     });
   } catch (error) {
     process.stderr.write(`lan-party host: ${error instanceof Error ? error.message : String(error)}\n`);

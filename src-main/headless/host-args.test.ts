@@ -20,6 +20,15 @@ describe('lan-party host flags', () => {
     expect(parseHostArgs(['--help'])).toBeNull();
   });
 
+  it('reads a party code and a pinned broker; the code is never echoed in an error', () => {
+    expect(parseHostArgs(['--party-code', ' Blue Otter 42 ', '--pin-broker', 'a1b2c3'])?.settings).toMatchObject({
+      partyCode: 'Blue Otter 42',
+      pinnedBroker: 'a1b2c3',
+    });
+    expect(parseHostArgs([])?.settings).toMatchObject({ partyCode: null, pinnedBroker: null });
+    expect(() => parseHostArgs(['--party-code', 'sec\u0001ret!'])).toThrow(/^--party-code: a party code cannot contain control characters$/);
+  });
+
   it('refuses bad flags with a usage error that names them', () => {
     const bad: [string[], RegExp][] = [
       [['--bogus'], /Unknown option '--bogus'/],
@@ -29,11 +38,38 @@ describe('lan-party host flags', () => {
       [['--broker-path', 'x'], /--broker-path: the broker path starts with/],
       [['--token', 'short'], /--token: the token is 8 to 128/],
       [['--name', ''], /--name: the display name cannot be empty/],
+      [['--party-code', 'abc'], /--party-code: a party code has at least 6 characters/],
+      [['--pin-broker', 'a b'], /--pin-broker: an instance id is/],
       [['stray'], /Unexpected argument/],
     ];
     for (const [args, message] of bad) {
       expect(() => parseHostArgs(args), args.join(' ')).toThrow(UsageError);
       expect(() => parseHostArgs(args), args.join(' ')).toThrow(message);
     }
+  });
+});
+
+describe('lan-party host game agent flags', () => {
+  it('reads --network as a preset or key=value pairs, and --record', () => {
+    expect(parseHostArgs(['--network', 'mobile-3g'])?.network).toEqual({ latencyMs: 150, jitterMs: 50, lossPct: 2, bandwidthKbps: 1_600 });
+    expect(parseHostArgs(['--network', 'latency=100,loss=10', '--record', '/tmp/trace.jsonl'])).toMatchObject({
+      network: { latencyMs: 100, jitterMs: 0, lossPct: 10, bandwidthKbps: null },
+      recordFile: '/tmp/trace.jsonl',
+    });
+    expect(parseHostArgs([])).toMatchObject({ network: null, recordFile: undefined });
+  });
+
+  it('refuses a bad --network or an empty --record with a clear UsageError', () => {
+    const bad: [string[], RegExp][] = [
+      [['--network', 'dialup'], /--network: unknown preset "dialup": use one of lan, good-wifi/],
+      [['--network', 'latency=fast'], /--network: "latency=fast" is not key=number/],
+      [['--network', 'latency=-5'], /--network: latency is 0 to 10000 ms/],
+      [['--network', 'loss=101'], /--network: loss is 0 to 100 %/],
+      [['--network', 'delay=5'], /--network: unknown key "delay"/],
+      [['--record', ''], /--record: give the trace file/],
+      [['--record'], /argument missing/],
+    ];
+    for (const [args, message] of bad) expect(() => parseHostArgs(args), args.join(' ')).toThrow(message);
+    for (const [args] of bad) expect(() => parseHostArgs(args)).toThrow(UsageError);
   });
 });

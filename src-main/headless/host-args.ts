@@ -10,10 +10,13 @@ import {
   BrokerPathSchema,
   ControlTokenSchema,
   DisplayNameSchema,
+  InstanceIdSchema,
+  PartyCodeSchema,
   describeIssues,
   type Settings,
   type SettingsPatch,
 } from '../../src-preload/contract.js';
+import { NETWORK_PRESETS, parseNetworkSpec, type NetworkConditions } from '../../src-preload/network-conditions.js';
 import { applyPatch, defaultSettings } from '../host/settings.js';
 
 export const USAGE = `Usage: lan-party host [options]
@@ -31,11 +34,20 @@ Options:
   --broker-path PATH  broker path (default /)
   --broker-key KEY    broker key (default peerjs)
   --token TOKEN       control token for other machines (default: random, printed)
+  --party-code CODE   party code typed on every machine of the party: only an
+                      instance that proves it can be the default broker
+                      (visible to this machine's users in its process list)
+  --pin-broker ID     use only this instance's broker (its instance id)
   --game PATH         host a web game (folder with an index.html, or a .zip; repeatable)
   --original-gdevelop-runtime
                       GDevelop games keep their own P2P runtime (default: LAN Party's engine)
   --settings FILE     keep settings changed from the page in FILE across restarts
                       (flags given here win over the file)
+  --network SPEC      play every instance of the hosted games under these conditions
+                      (each instance's uplink): a preset (${NETWORK_PRESETS.map((preset) => preset.id).join(', ')})
+                      or latency=MS,jitter=MS,loss=PCT[,bandwidth=KBPS]
+  --record FILE       write a JSONL trace of every instance's events to FILE
+                      (complete when the host stops)
   -h, --help          show this help
 
 Other commands:
@@ -56,11 +68,16 @@ export interface HostCommand {
   settingsFile: string | undefined;
   /** Flags given explicitly, applied over the settings file. */
   overrides: SettingsPatch;
+  /** `--network`: every game instance's uplink conditions; null when not given. */
+  network: NetworkConditions | null;
+  /** `--record`: the trace file; undefined when not given. */
+  recordFile: string | undefined;
 }
 
 const PortFlag = z.coerce.number().int('the port is a whole number').min(0).max(65535, 'the port is at most 65535');
 const HostFlag = z.string().regex(/^[0-9a-fA-F.:]+$/, 'the bind address is an IP address');
 const GameFlag = z.string().min(1, 'give the game folder or .zip').max(4096, 'the path is too long');
+const RecordFlag = z.string().min(1, 'give the trace file').max(4096, 'the path is too long');
 const InterfaceFlag = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'an interface name is 1 to 64 plain characters');
 
 function flag<T>(schema: z.ZodType<T>, name: string, value: string): T {
@@ -87,9 +104,13 @@ export function parseHostArgs(args: string[]): HostCommand | null {
         'broker-path': { type: 'string' },
         'broker-key': { type: 'string' },
         token: { type: 'string' },
+        'party-code': { type: 'string' },
+        'pin-broker': { type: 'string' },
         game: { type: 'string', multiple: true },
         'original-gdevelop-runtime': { type: 'boolean' },
         settings: { type: 'string' },
+        network: { type: 'string' },
+        record: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -106,7 +127,17 @@ export function parseHostArgs(args: string[]): HostCommand | null {
   if (values.name !== undefined) overrides.displayName = flag(DisplayNameSchema, 'name', values.name);
   if (values.interface !== undefined) overrides.interfaces = values.interface.map((name) => flag(InterfaceFlag, 'interface', name));
   if (values['no-discovery']) overrides.discovery = false;
+  if (values['party-code'] !== undefined) overrides.partyCode = flag(PartyCodeSchema, 'party-code', values['party-code']);
+  if (values['pin-broker'] !== undefined) overrides.pinnedBroker = flag(InstanceIdSchema, 'pin-broker', values['pin-broker']);
   const settings = applyPatch(defaultSettings(), overrides);
+  let network: NetworkConditions | null = null;
+  if (values.network !== undefined) {
+    try {
+      network = parseNetworkSpec(values.network);
+    } catch (error) {
+      throw new UsageError(`--network: ${(error as Error).message}`);
+    }
+  }
   return {
     settings,
     bindHost: values.host === undefined ? undefined : flag(HostFlag, 'host', values.host),
@@ -116,5 +147,7 @@ export function parseHostArgs(args: string[]): HostCommand | null {
     gdevelopRuntime: values['original-gdevelop-runtime'] ? 'original' : undefined,
     settingsFile: values.settings === undefined ? undefined : flag(GameFlag, 'settings', values.settings),
     overrides,
+    network,
+    recordFile: values.record === undefined ? undefined : flag(RecordFlag, 'record', values.record),
   };
 }

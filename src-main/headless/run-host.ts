@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { GdevelopRuntime, Settings } from '../../src-preload/contract.js';
+import type { NetworkConditions } from '../../src-preload/network-conditions.js';
 import { PAGE_HEADERS } from '../host/content-security-policy.js';
 import { LanHost } from '../host/lan-host.js';
 import { saveSettings } from '../host/settings-store.js';
@@ -27,6 +28,10 @@ export interface HeadlessHostOptions {
   /** Token that grants control from other machines; random when omitted. */
   token?: string;
   startBroker?: boolean;
+  /** `--network`: every game instance's uplink conditions. */
+  network?: NetworkConditions | null;
+  /** `--record`: trace every instance's events to this file from the start until the host stops. */
+  recordFile?: string;
 }
 
 export interface HeadlessHost {
@@ -53,6 +58,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     startBroker: options.startBroker,
     shimFile: options.shimFile,
     saveSettings: options.settingsFile ? (settings) => saveSettings(options.settingsFile ?? '', settings) : undefined,
+    networkUplink: options.network ?? null,
   });
   const bridge = new WebBridge(host, token);
   // Registered last: the broker's and the API's routes take precedence.
@@ -62,6 +68,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   });
   await host.start();
   try {
+    // Before the games: the trace has every event from the first page on. Stopping the host closes it complete.
+    if (options.recordFile !== undefined) host.agents.startRecording(options.recordFile);
     for (const game of options.games ?? []) await host.hostGame(game, options.gdevelopRuntime);
   } catch (error) {
     bridge.close();

@@ -7,23 +7,18 @@
  * raw clients from distinct loopback addresses.
  */
 import net from 'node:net';
-import * as polyfill from 'node-datachannel/polyfill';
 import type { DataConnection, Peer as PeerType, PeerOptions } from 'peerjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { BROKER_STATE_MAX_CLIENT_IDS, DEFAULT_BROKER_OPTIONS, type BrokerOptions } from '../../src-preload/contract.js';
 import { Broker, MAX_REFUSED_FRAMES_PER_SOCKET } from './broker.js';
 import { HostHttpServer } from './http-server.js';
+import { loadNodePeerJs } from '../testing/node-peerjs.js';
 
 let Peer: typeof PeerType;
 
 beforeAll(async () => {
-  // peerjs expects browser globals: WebRTC from the polyfill, WebSocket from ws.
-  const globals = globalThis as Record<string, unknown>;
-  for (const [name, value] of Object.entries(polyfill)) if (name.startsWith('RTC')) globals[name] = value;
-  globals['WebSocket'] = WebSocket;
-  const mod = (await import('peerjs')) as unknown as { Peer?: typeof PeerType; default: { Peer: typeof PeerType } };
-  Peer = mod.Peer ?? mod.default.Peer;
+  Peer = await loadNodePeerJs();
 });
 
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -23,6 +23,7 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { ExpressPeerServer, type IClient } from 'peer';
 import { WebSocketServer, type WebSocket, type ServerOptions } from 'ws';
+import { SocketLiveness } from './broker-socket-liveness.js';
 import { BROKER_STATE_MAX_CLIENT_IDS, type BrokerOptions, type BrokerState } from '../../src-preload/contract.js';
 import { AddressGate, invalidIdRefusal, normalizeAddress, perAddressRefusal, type RegistrationRefusal } from './broker-registration-gate.js';
 import { inspectFrame, MAX_FRAME_BYTES, REFUSAL_MESSAGES, type ClientMessageType, type RefusalReason } from './broker-frames.js';
@@ -63,6 +64,8 @@ export class Broker {
   /** The express app our request route calls; `peer`'s app is mounted in it. */
   private app: ParentApp | null = null;
   private wss: WebSocketServer | null = null;
+  /** Cuts sockets of machines gone silent (a pulled cable), so their ids are free when they come back. */
+  private readonly liveness = new SocketLiveness();
   /** Registered clients by id, as `peer` reports them. */
   private readonly clients = new Map<string, IClient>();
   /** The listed ids (bounded, sorted), recomputed after the clients change. */
@@ -162,6 +165,7 @@ export class Broker {
     this.clients.clear();
     this.listedIds = null;
     this.offline.clear();
+    this.liveness.stop();
     if (wss) {
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -221,6 +225,7 @@ export class Broker {
     }
     socket.once('close', () => gate.release(address));
     this.guardFrames(socket);
+    this.liveness.watch(socket);
     wss.emit('connection', socket, req);
   }
 

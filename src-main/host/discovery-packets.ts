@@ -12,7 +12,7 @@ export const MAX_RECORDS_PER_PACKET = 256;
 /** Services read from one packet. */
 export const MAX_SERVICES_PER_PACKET = 32;
 
-/** TTLs of RFC 6762 section 10: host records 120 s, the others 75 min. Liveness does not rely on them. */
+/** TTLs of RFC 6762 section 10: host records 120 s, the others 75 min. Liveness does not rely on them (discovery-liveness.ts). */
 const TTL_HOST = 120;
 const TTL_OTHER = 4500;
 
@@ -133,6 +133,31 @@ export function asksForOurService(packet: unknown): boolean {
     const { name, type } = q as { name?: unknown; type?: unknown };
     return typeof name === 'string' && name.toLowerCase() === SERVICE_TYPE && (type === 'PTR' || type === 'ANY');
   });
+}
+
+/**
+ * The instances a query asks for by name (SRV, TXT or ANY of
+ * `lanparty-<id>._lanparty._tcp.local`): a failure check (discovery-liveness.ts).
+ * Lower-cased service keys, at most 16 questions read.
+ */
+export function checkedServices(packet: unknown): string[] {
+  if (typeof packet !== 'object' || packet === null) return [];
+  const questions = (packet as { questions?: unknown }).questions;
+  if (!Array.isArray(questions)) return [];
+  const keys: string[] = [];
+  for (const q of (questions as unknown[]).slice(0, 16)) {
+    if (typeof q !== 'object' || q === null) continue;
+    const { name, type } = q as { name?: unknown; type?: unknown };
+    if (typeof name !== 'string' || (type !== 'SRV' && type !== 'TXT' && type !== 'ANY')) continue;
+    const label = labelOf(name);
+    if (label !== null) keys.push(`${label}${SERVICE_SUFFIX}`.toLowerCase());
+  }
+  return keys;
+}
+
+/** The failure check for one instance: its SRV record, which its responder answers by multicast (~70 bytes). */
+export function checkQuestion(instanceId: string): { name: string; type: 'SRV' } {
+  return { name: serviceFqdn(instanceId), type: 'SRV' };
 }
 
 /** The question that makes every instance answer with its full record set. */

@@ -2,7 +2,7 @@
  * The live list of other instances: bounded, with expiry. Pure: the caller
  * passes the time, so every rule is unit-tested without waiting.
  */
-import type { LanInstance } from '../../src-preload/contract.js';
+import type { LanInstance, PartyStanding } from '../../src-preload/contract.js';
 import { MAX_ADDRESSES } from './discovery-addresses.js';
 import type { ParsedTxt } from './discovery-txt.js';
 
@@ -11,6 +11,8 @@ export interface Sighting {
   /** Candidate addresses from this packet, best first (see rankAddresses). */
   address: string | null;
   addresses: string[];
+  /** With a party code: whether this record proved it (party-signature.ts). */
+  party?: PartyStanding;
 }
 
 interface Entry {
@@ -59,6 +61,7 @@ export class InstanceTable {
           self: false,
           firstSeen: now,
           lastSeen: now,
+          ...(sighting.party ? { party: sighting.party } : {}),
         },
       });
       return 'added';
@@ -84,18 +87,50 @@ export class InstanceTable {
       peerId: sighting.txt.peerId,
       games: sighting.txt.games.map((game) => ({ ...game })),
       protocolVersion: sighting.txt.protocolVersion,
+      ...(sighting.party ? { party: sighting.party } : {}),
     };
     const changed = JSON.stringify(entry.instance) !== before;
     entry.instance.lastSeen = now;
     return changed ? 'changed' : 'refreshed';
   }
 
-  /** Marks an instance alive (a response without TXT, e.g. an SRV refresh). */
-  touch(key: string, now: number): boolean {
+  /**
+   * Marks an instance alive (a response without TXT, e.g. an SRV refresh or a
+   * failure check's answer, or a ping answer), from one of its known addresses,
+   * which is confirmed again.
+   */
+  touch(key: string, now: number, address?: string): boolean {
     const entry = this.entries.get(key);
     if (!entry) return false;
     entry.instance.lastSeen = now;
+    if (address !== undefined && entry.addressSeen.has(address)) entry.addressSeen.set(address, now);
     return true;
+  }
+
+  /** When the instance was last heard from; undefined when not listed. */
+  lastSeen(key: string): number | undefined {
+    return this.entries.get(key)?.instance.lastSeen;
+  }
+
+  /** What liveness needs of each listed instance, without copying the whole list. */
+  members(): Array<{ key: string; instanceId: string; address: string | null; httpPort: number }> {
+    return [...this.entries].map(([key, entry]) => ({
+      key,
+      instanceId: entry.instance.instanceId,
+      address: entry.instance.address,
+      httpPort: entry.instance.httpPort,
+    }));
+  }
+
+  /** Whether some listed instance was recently seen at this address. */
+  hasAddress(address: string): boolean {
+    for (const entry of this.entries.values()) if (entry.addressSeen.has(address)) return true;
+    return false;
+  }
+
+  /** Whether the instance's record proved the party code (a record that does not must not replace it). */
+  isPartyMember(key: string): boolean {
+    return this.entries.get(key)?.instance.party?.member === true;
   }
 
   /** Whether the address is one this instance was recently seen from (goodbyes must come from it). */

@@ -139,6 +139,11 @@ export class MdnsTransport {
     return this.send((done) => this.server.mdns.query({ questions: [{ ...BROWSE_QUESTION }] }, done));
   }
 
+  /** Asks by name for instances' records (a failure check: a live one answers). */
+  check(questions: Array<{ name: string; type: 'SRV' }>): Promise<void> {
+    return this.send((done) => this.server.mdns.query({ questions }, done));
+  }
+
   /** Sends goodbyes for what we registered, then closes. Never rejects. */
   async close(goodbye: PublishedRecord[] | null): Promise<void> {
     if (this.destroyed) return;

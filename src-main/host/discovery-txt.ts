@@ -14,6 +14,7 @@ import {
   type LanBroker,
   type LanGame,
 } from '../../src-preload/contract.js';
+import { signEntries, type PartySigning } from './party-signature.js';
 
 /** DNS-SD service type, without the trailing dot (multicast-dns names have none). */
 export const SERVICE_TYPE = '_lanparty._tcp.local';
@@ -52,6 +53,8 @@ export interface AdvertisedFields {
   broker: LanBroker | null;
   /** Hosted games; absent or empty when none. */
   games?: readonly LanGame[];
+  /** With a party code: the record is signed (`pts`, `paddr`, `sig` entries, see party-signature.ts). */
+  party?: PartySigning | null;
 }
 
 export interface ParsedTxt extends AdvertisedFields {
@@ -185,7 +188,8 @@ export function encodeTxt(fields: AdvertisedFields): Buffer[] {
     entries.push(`bport=${port}`, `bpath=${path}`, `bkey=${key}`, `bstart=${startedAt}`);
   }
   for (const [index, game] of (fields.games ?? []).entries()) entries.push(`g${index}=${game.port}|${advertisableGameName(game.name)}`);
-  return entries.map((entry) => Buffer.from(entry, 'utf8'));
+  const buffers = entries.map((entry) => Buffer.from(entry, 'utf8'));
+  return fields.party ? signEntries(buffers, fields.party) : buffers;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

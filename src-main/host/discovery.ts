@@ -6,12 +6,14 @@
  *   once (no probing: the instance name carries the unique id) and again after
  *   a second, re-announced on every `update()`, and withdrawn with goodbyes on
  *   `stop()`.
- * - Browse and liveness: bonjour-service never reports an instance that
- *   vanished without a goodbye, so about every `refreshMs` a PTR query goes
- *   out and every live instance answers with its full record set. A query seen
- *   from another host on the same link counts as ours (RFC 6762 duplicate
- *   question suppression), so the LAN carries about one query per period, not
- *   one per instance. An instance not heard from for `expireMs` is dropped.
+ * - Browse: one PTR query when a socket opens (every instance answers), and
+ *   again only when this instance seems cut off (nobody pings it).
+ * - Liveness: bonjour-service never reports an instance that vanished without
+ *   a goodbye. Unicast pings around a ring of instances, a multicast check by
+ *   name of a silent one that every instance observes, and a constant-rate
+ *   re-announcement (discovery-liveness.ts): steady-state multicast no longer
+ *   grows with the number of instances (it was a query a second answered by
+ *   every instance, 61 KB/s at N = 100).
  * - Safety: socket errors never escape (they are reported in the state and the
  *   socket is rebuilt with backoff); every received record is validated and
  *   the invalid ones are counted, never trusted; the list is bounded.
@@ -27,8 +29,19 @@ import {
   type LocalInterface,
   type OsInterfaces,
 } from './discovery-addresses.js';
-import { asksForOurService, buildRecords, goodbyeRecords, readSightings, type PublishedRecord } from './discovery-packets.js';
+import { HeartbeatSocket, type Heartbeat } from './discovery-heartbeat.js';
+import {
+  FailureChecks,
+  LIVENESS,
+  PresenceSchedule,
+  SuccessorWatch,
+  silentExpiryMs,
+  successorOf,
+  type LivenessTiming,
+} from './discovery-liveness.js';
+import { buildRecords, checkQuestion, checkedServices, goodbyeRecords, readSightings, type PublishedRecord } from './discovery-packets.js';
 import { InstanceTable } from './discovery-table.js';
+import { PartyVerifier, type PartySigning } from './party-signature.js';
 import { MdnsTransport } from './discovery-transport.js';
 import {
   PROTOCOL_VERSION,
@@ -48,16 +61,16 @@ export interface Advertisement {
   broker: LanBroker | null;
   /** Games this host serves (at most 8); absent or empty when none. */
   games?: LanGame[];
+  /** With a party code: how the record is signed (party-signature.ts). */
+  party?: PartySigning | null;
 }
 
 export interface DiscoveryOptions {
   advertisement: Advertisement;
   /** Interface names to use; empty = every non-internal IPv4 interface. */
   interfaces: string[];
-  /** Liveness period: about one browse query per period on each link (default 1000 ms). */
-  refreshMs?: number;
-  /** An instance silent for this long is dropped (default 3000 ms: three missed periods). */
-  expireMs?: number;
+  /** Liveness timing (discovery-liveness.ts LIVENESS by default). */
+  liveness?: Partial<LivenessTiming>;
   /** Most other instances tracked; more are ignored and counted (default 128). */
   maxInstances?: number;
   /** mDNS UDP port (default 5353). */
@@ -66,6 +79,8 @@ export interface DiscoveryOptions {
   log?: (message: string) => void;
   /** For tests: the OS interface table. */
   networkInterfaces?: () => OsInterfaces;
+  /** With a party code: its key; each received record is then checked and listed as in the party or not. */
+  partyKey?: Buffer | null;
 }
 
 export type DiscoveryState = Omit<LanState, 'defaultBroker'>;
@@ -74,8 +89,10 @@ type Patch = Partial<Omit<Advertisement, 'instanceId'>>;
 
 /** Interface changes (cable, Wi-Fi, VPN) are looked for this often. */
 const INTERFACE_CHECK_MS = 2000;
-/** Expiry is checked this often, so a vanished instance goes within expireMs + this. */
-const EXPIRY_CHECK_MS = 250;
+/** Liveness (pings, checks, drops, presence) runs this often: a drop comes at most this late. */
+const LIVENESS_TICK_MS = 250;
+/** Nonces of the last pings still accepted in an answer (a late answer still proves life). */
+const PING_NONCES_KEPT = 3;
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
 /** A socket that ran this long without failing resets its backoff. */
@@ -100,16 +117,19 @@ interface Slot {
 export class Discovery {
   private advertisement: Advertisement;
   private readonly wantedInterfaces: string[];
-  private readonly refreshMs: number;
-  private readonly expireMs: number;
+  private readonly timing: LivenessTiming;
   private readonly mdnsPort: number;
   private readonly log: (message: string) => void;
   private readonly osInterfaces: () => OsInterfaces;
   private readonly listeners = new Set<() => void>();
   private readonly table: InstanceTable;
+  private readonly party: PartyVerifier | null;
   private readonly slots = new Map<string, Slot>();
-  /** When a browse query for our type was last seen on each link (by interface key). */
-  private readonly lastQuery = new Map<string, number>();
+  private readonly checks: FailureChecks;
+  private watch: SuccessorWatch;
+  private presence: PresenceSchedule;
+  private heartbeat: HeartbeatSocket | null = null;
+  private pingNonces: string[] = [];
 
   private status: DiscoveryState['discovery'] = 'off';
   private lastError: string | null = null;
@@ -119,18 +139,22 @@ export class Discovery {
   private interfaceProblems: string[] = [];
   private lastInterfaceCheck = 0;
   private tickTimer: NodeJS.Timeout | null = null;
-  private expiryTimer: NodeJS.Timeout | null = null;
 
   constructor(options: DiscoveryOptions) {
     assertAdvertisable(options.advertisement);
     this.advertisement = copyAdvertisement(options.advertisement);
     this.wantedInterfaces = [...options.interfaces];
-    this.refreshMs = options.refreshMs ?? 1000;
-    this.expireMs = options.expireMs ?? 3000;
+    this.timing = { ...LIVENESS, ...options.liveness };
     this.mdnsPort = options.mdnsPort ?? 5353;
     this.log = options.log ?? (() => undefined);
     this.osInterfaces = options.networkInterfaces ?? (() => os.networkInterfaces());
-    this.table = new InstanceTable(options.maxInstances ?? 128, this.expireMs);
+    this.party = options.partyKey ? new PartyVerifier(options.partyKey) : null;
+    const maxInstances = options.maxInstances ?? 128;
+    // Addresses are confirmed by re-announcements, which may be minutes apart on a big LAN.
+    this.table = new InstanceTable(maxInstances, silentExpiryMs(maxInstances, this.timing));
+    this.checks = new FailureChecks(this.timing);
+    this.watch = new SuccessorWatch(this.timing);
+    this.presence = new PresenceSchedule(Date.now(), this.timing);
     this.resolveInterfaces();
   }
 
@@ -139,10 +163,16 @@ export class Discovery {
     this.status = 'starting';
     this.lastError = null;
     this.startedAt = Date.now();
+    this.watch = new SuccessorWatch(this.timing);
+    this.presence = new PresenceSchedule(this.startedAt, this.timing);
+    this.heartbeat = new HeartbeatSocket(
+      this.advertisement.httpPort,
+      { ping: (beat, source) => this.onPing(beat, source), pong: (beat, source) => this.onPong(beat, source) },
+      this.log,
+    );
     this.syncInterfaces(true);
-    this.scheduleTick();
-    this.expiryTimer = setInterval(() => this.expire(), EXPIRY_CHECK_MS);
-    this.expiryTimer.unref();
+    this.tickTimer = setInterval(() => this.tick(), LIVENESS_TICK_MS);
+    this.tickTimer.unref();
     this.emit();
   }
 
@@ -162,11 +192,13 @@ export class Discovery {
     this.status = 'off';
     this.lastError = null;
     this.clearTimers();
+    this.heartbeat?.close();
+    this.heartbeat = null;
     const closing = [...this.slots.values()].map((slot) => this.closeSlot(slot, true));
     this.slots.clear();
     await Promise.race([Promise.all(closing), delay(GOODBYE_TIMEOUT_MS)]);
     this.table.clear();
-    this.lastQuery.clear();
+    this.checks.clear();
     this.emit();
   }
 
@@ -215,9 +247,9 @@ export class Discovery {
     for (const [key, slot] of this.slots) {
       if (keep.has(key)) continue;
       this.slots.delete(key);
-      this.lastQuery.delete(key);
       this.log(`discovery: interface ${slot.iface.name} (${slot.iface.address}) went away`);
       void this.closeSlot(slot, true);
+      this.dropUnreachable();
     }
     for (const iface of this.interfaces) {
       const key = interfaceKey(iface);
@@ -329,6 +361,7 @@ export class Discovery {
     slot.records = buildRecords(this.advertisement, slot.iface.address);
     transport.setRecords(slot.records);
     const records = slot.records;
+    this.presence.announced(Date.now());
     void transport.announce(records).catch(() => undefined);
     if (slot.reannounceTimer) clearTimeout(slot.reannounceTimer);
     slot.reannounceTimer = setTimeout(() => {
@@ -341,32 +374,89 @@ export class Discovery {
   private browse(slot: Slot): void {
     const transport = slot.transport;
     if (!transport?.ready) return;
-    this.lastQuery.set(slot.key, Date.now());
     void transport.browse().catch(() => undefined);
   }
 
-  private scheduleTick(): void {
-    // Jitter keeps instances started together from querying in lockstep.
-    const wait = this.refreshMs * (0.9 + Math.random() * 0.2);
-    this.tickTimer = setTimeout(() => this.tick(), wait);
-    this.tickTimer.unref();
+  /** Re-announces our records once (not twice: this is a refresh, not a change). */
+  private reannounce(slot: Slot): void {
+    const transport = slot.transport;
+    if (!transport?.ready || slot.records.length === 0) return;
+    void transport.announce(slot.records).catch(() => undefined);
   }
 
+  // -------------------------------------------------------------------------
+  // Liveness (discovery-liveness.ts)
+  // -------------------------------------------------------------------------
+
   private tick(): void {
-    this.tickTimer = null;
     if (this.status === 'off') return;
     this.syncInterfaces();
     const now = Date.now();
-    for (const slot of this.slots.values()) {
-      const seen = this.lastQuery.get(slot.key) ?? 0;
-      if (now - seen >= this.refreshMs * 0.8) this.browse(slot);
+    let changed = false;
+    // Checks seen on the LAN (ours too) that went unanswered: that instance is gone.
+    for (const key of this.checks.settle(now, (k) => this.table.lastSeen(k))) {
+      changed = this.table.remove(key) || changed;
     }
-    this.scheduleTick();
+    const members = this.table.members();
+    // Safety net: silent for three re-announcement periods (a LAN where nobody checks it).
+    if (this.table.expire(now - silentExpiryMs(members.length, this.timing)) > 0) changed = true;
+    this.watchSuccessor(now, members);
+    const presence = this.presence.step(now, members.length);
+    if (presence !== 'none') {
+      for (const slot of this.slots.values()) {
+        this.reannounce(slot);
+        if (presence === 'announce-and-browse') this.browse(slot);
+      }
+    }
+    if (changed) this.emit();
   }
 
-  private expire(): void {
-    if (this.status === 'off') return;
-    if (this.table.expire(Date.now() - this.expireMs) > 0) this.emit();
+  private watchSuccessor(now: number, members: ReturnType<InstanceTable['members']>): void {
+    const targetId = successorOf(this.advertisement.instanceId, members.map((m) => m.instanceId));
+    const target = targetId === null ? undefined : members.find((m) => m.instanceId === targetId);
+    const step = this.watch.step(now, target?.key ?? null, target ? this.table.lastSeen(target.key) : undefined);
+    if (!target) return;
+    if (step.ping && target.address !== null) {
+      const nonce = Math.floor(Math.random() * 0xffffffff).toString(16);
+      this.pingNonces = [nonce, ...this.pingNonces].slice(0, PING_NONCES_KEPT);
+      this.heartbeat?.ping(target.instanceId, nonce, target.address, target.httpPort);
+    }
+    if (step.check) {
+      // Counted as a check here too: without a working socket (cable out) nobody answers, and we drop it.
+      this.checks.start(target.key, now);
+      const question = checkQuestion(target.instanceId);
+      const owner = target.address === null ? undefined : interfaceFor(target.address, this.interfaces);
+      for (const slot of this.slots.values()) {
+        if (owner && interfaceKey(owner) !== slot.key) continue;
+        void slot.transport?.check([question]).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Our interface to them went away: they are unreachable from here at once (no need to wait for checks). */
+  private dropUnreachable(): void {
+    let changed = false;
+    for (const member of this.table.members()) {
+      if (member.address !== null && interfaceFor(member.address, this.interfaces) === undefined) {
+        changed = this.table.remove(member.key) || changed;
+        this.checks.forget(member.key);
+      }
+    }
+    if (changed) this.emit();
+  }
+
+  private onPing(beat: Heartbeat, source: RemoteInfo): void {
+    if (this.status === 'off' || beat.instanceId !== this.advertisement.instanceId) return;
+    this.heartbeat?.pong(beat, source);
+    // Only a listed instance watching us counts: after an outage that dropped everyone, we must announce.
+    if (this.table.hasAddress(source.address)) this.presence.pinged(Date.now());
+  }
+
+  private onPong(beat: Heartbeat, source: RemoteInfo): void {
+    if (this.status === 'off' || !this.pingNonces.includes(beat.nonce)) return;
+    const key = serviceFqdn(beat.instanceId).toLowerCase();
+    if (key !== this.watch.current || !this.table.knowsAddress(key, source.address)) return;
+    this.table.touch(key, Date.now(), source.address);
   }
 
   // -------------------------------------------------------------------------
@@ -384,10 +474,11 @@ export class Discovery {
     return this.slots.keys().next().value === slot.key;
   }
 
+  /** A query asking for a listed instance by name is a failure check: it must answer, or be dropped. */
   private onQuery(slot: Slot, packet: unknown, source: RemoteInfo): void {
-    if (!this.handles(slot, source.address) || !asksForOurService(packet)) return;
-    const owner = interfaceFor(source.address, this.interfaces);
-    this.lastQuery.set(owner ? interfaceKey(owner) : slot.key, Date.now());
+    if (this.status === 'off' || !this.handles(slot, source.address)) return;
+    const now = Date.now();
+    for (const key of checkedServices(packet)) if (this.table.has(key)) this.checks.start(key, now);
   }
 
   private onResponse(slot: Slot, packet: unknown, source: RemoteInfo): void {
@@ -399,13 +490,17 @@ export class Discovery {
       if (sighting.key === ownKey) continue;
       if (sighting.goodbye) {
         // Only the instance itself may say goodbye: a goodbye from another address is ignored.
-        if (this.table.knowsAddress(sighting.key, source.address)) changed = this.table.remove(sighting.key) || changed;
+        if (this.table.knowsAddress(sighting.key, source.address)) {
+          this.party?.left(sighting.key);
+          changed = this.table.remove(sighting.key) || changed;
+          this.checks.forget(sighting.key);
+        }
         else if (this.table.has(sighting.key)) this.ignored += 1;
         continue;
       }
       if (sighting.txt === null) {
-        // A record set without TXT (an SRV refresh) only keeps a known instance alive, from its own address.
-        if (this.table.knowsAddress(sighting.key, source.address)) this.table.touch(sighting.key, now);
+        // A record set without TXT (an SRV refresh, a check's answer) only keeps a known instance alive, from its own address.
+        if (this.table.knowsAddress(sighting.key, source.address)) this.table.touch(sighting.key, now, source.address);
         continue;
       }
       const txt = parseTxt(sighting.txt);
@@ -427,7 +522,14 @@ export class Discovery {
         changed = true;
       }
       const ranked = rankAddresses(source.address, sighting.advertised, this.interfaces);
-      const result = this.table.upsert(sighting.key, { txt: txt.value, ...ranked }, now);
+      // With a party code: a record that does not prove it is listed as not in the party, but never replaces a member's.
+      const party = this.party?.check(sighting.txt as Uint8Array[], sighting.key, source.address, now);
+      if (party && !party.member && this.table.isPartyMember(sighting.key)) {
+        this.ignored += 1;
+        changed = true;
+        continue;
+      }
+      const result = this.table.upsert(sighting.key, { txt: txt.value, ...ranked, ...(party ? { party } : {}) }, now);
       if (result === 'full') this.ignored += 1;
       if (result !== 'refreshed') changed = true;
     }
@@ -458,10 +560,8 @@ export class Discovery {
   }
 
   private clearTimers(): void {
-    if (this.tickTimer) clearTimeout(this.tickTimer);
-    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
-    this.expiryTimer = null;
   }
 
   private emit(): void {

@@ -192,3 +192,97 @@ describe('DefaultBrokerElection (hysteresis)', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('election policy (party code, pinned broker)', () => {
+  const member = (addresses: string[]): LanInstance['party'] => ({ member: true, addresses });
+  const outsider: LanInstance['party'] = { member: false, reason: 'its record is not signed (no party code)' };
+
+  it('with a party code, never elects an outsider, even one claiming the earliest start', () => {
+    const lan = [
+      instance('evil', 1, { address: '10.77.0.66', party: outsider }),
+      instance('b', 200, { address: '10.77.0.2', party: member(['10.77.0.2']) }),
+      instance('a', 300, { self: true, address: '10.77.0.1' }),
+    ];
+    expect(electDefaultBroker(lan)?.instanceId).toBe('evil');
+    const choice = electDefaultBroker(lan, { partyOnly: true, pinned: null });
+    expect(choice?.instanceId).toBe('b');
+    expect(choice?.reason).toBe('earliest broker start in the party');
+  });
+
+  it('counts an instance without any standing as an outsider, and this instance as a member', () => {
+    const lan = [instance('x', 1, { address: '10.77.0.9' }), instance('me', 500, { self: true })];
+    expect(electDefaultBroker(lan, { partyOnly: true, pinned: null })?.instanceId).toBe('me');
+  });
+
+  it('reaches a member at an address its record signed, never at the address a replay came from', () => {
+    const replayed = instance('b', 100, { address: '10.77.0.66', addresses: ['10.77.0.66', '10.77.0.2'], party: member(['10.77.0.2']) });
+    expect(electDefaultBroker([replayed], { partyOnly: true, pinned: null })?.endpoint.host).toBe('10.77.0.2');
+  });
+
+  it('with a pinned broker, elects only that one, and nobody when it is absent', () => {
+    const lan = [instance('a', 1), instance('b', 2), instance('c', 3)];
+    const pinned = electDefaultBroker(lan, { partyOnly: false, pinned: 'c' });
+    expect(pinned?.instanceId).toBe('c');
+    expect(pinned?.reason).toBe('pinned by hand');
+    expect(electDefaultBroker(lan, { partyOnly: false, pinned: 'gone' })).toBeNull();
+  });
+
+  it('a pin under a party code still needs the code', () => {
+    const lan = [instance('a', 1, { party: outsider }), instance('b', 2, { party: member(['10.77.0.1']) })];
+    expect(electDefaultBroker(lan, { partyOnly: true, pinned: 'a' })).toBeNull();
+    expect(electDefaultBroker(lan, { partyOnly: true, pinned: 'b' })?.instanceId).toBe('b');
+  });
+
+  it('a new policy applies at once: the outsider that was the default is dropped without waiting', () => {
+    let now = 10_000;
+    const election = new DefaultBrokerElection({ settleMs: 2_000, now: () => now });
+    const lan = [instance('evil', 1, { party: outsider }), instance('b', 200, { party: member(['10.77.0.1']) })];
+    election.update(lan);
+    now += 5_000;
+    election.update(lan);
+    expect(election.get()?.instanceId).toBe('evil');
+    expect(election.setPolicy({ partyOnly: true, pinned: null })?.instanceId).toBe('b');
+    expect(election.update(lan)?.instanceId).toBe('b');
+    election.dispose();
+  });
+});
+
+describe('a stable default that vanished and comes back', () => {
+  it('is the default again at once (a cable blip on this machine), not after settling', () => {
+    let now = 0;
+    const e = new DefaultBrokerElection({ settleMs: 2_000, now: () => now });
+    const brk = instance('brk', 100);
+    const me = instance('me', 500, { self: true });
+    e.update([brk, me]);
+    now += 30_000;
+    e.update([brk, me]);
+    expect(e.get()?.instanceId).toBe('brk');
+    now += 100;
+    expect(e.update([me])?.instanceId).toBe('me');
+    now += 10_000;
+    e.update([me]);
+    expect(e.update([brk, me])?.instanceId).toBe('brk');
+    e.dispose();
+  });
+
+  it('a default that flaps earns no such return: it settles like any newcomer', () => {
+    let now = 0;
+    const e = new DefaultBrokerElection({ settleMs: 2_000, now: () => now });
+    const brk = instance('brk', 100);
+    const me = instance('me', 500, { self: true });
+    e.update([brk, me]);
+    now += 30_000;
+    e.update([brk, me]);
+    e.update([me]);
+    now += 500;
+    expect(e.update([brk, me])?.instanceId).toBe('brk');
+    // It was the default again for 500 ms only: its next return waits.
+    now += 500;
+    e.update([me]);
+    now += 500;
+    expect(e.update([brk, me])?.instanceId).toBe('me');
+    now += 2_000;
+    expect(e.update([brk, me])?.instanceId).toBe('brk');
+    e.dispose();
+  });
+});

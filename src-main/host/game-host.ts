@@ -8,13 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type http from 'node:http';
 import path from 'node:path';
-import type { ArchiveLimits, BrokerEndpoint, GdevelopRuntime, HostedGame } from '../../src-preload/contract.js';
+import type { ArchiveLimits, GdevelopRuntime, HostedGame } from '../../src-preload/contract.js';
 import { extractGameArchive } from './game-archive.js';
 import { gdevelopSubstitutes, usesGdevelopP2P } from './gdevelop-dropin.js';
 import { GameOrigin, SHIM_PATH } from './game-origin.js';
-import { sendText, type HostHttpServer } from './http-server.js';
+import { sendText, type HostHttpServer, type RequestRoute, type UpgradeRoute } from './http-server.js';
 
 /** Advertised in a small mDNS record: a LAN party hosts a handful of games at most. */
 export const MAX_HOSTED_GAMES = 8;
@@ -33,14 +32,14 @@ export interface GameHostOptions {
   shimFile: string;
   /** The engine's classic builds for the GDevelop drop-in; default: `out/p2p` beside the shim's folder. */
   p2pBuildDir?: string;
-  /** The LAN default broker as the requesting browser can reach it, null when none. */
-  brokerFor(req: http.IncomingMessage): BrokerEndpoint | null;
   /** The host's bind address; games listen on the same one. */
   bindHost?: string;
   /** First port to try for a game: the host's port + 1 when that port is fixed, 0 (ephemeral) when not. */
   firstGamePort(): number;
   /** The current settings' limits on a game .zip (read at each host, so a change applies to the next zip). */
   archiveLimits(): ArchiveLimits;
+  /** The game agent's routes on a game's origin (relay and agent socket); `game()` is null until the game is listed. */
+  agentRoutes?(game: () => HostedGame | null): { request: RequestRoute; upgrade: UpgradeRoute };
   onChange(): void;
 }
 
@@ -115,10 +114,12 @@ export class GameHost {
       const realRoot = fs.realpathSync(root);
       const gdevelop = usesGdevelopP2P(realRoot);
       const p2pBuildDir = this.options.p2pBuildDir ?? path.join(path.dirname(this.options.shimFile), '../p2p');
+      let listed: HostedGame | null = null;
       const origin = new GameOrigin({
         root: realRoot,
-        shimFor: (req) => this.shimFor(req),
+        shim: () => this.shim(),
         substitutes: gdevelop && gdevelopRuntime === 'lan-party' ? gdevelopSubstitutes(p2pBuildDir) : undefined,
+        ...this.options.agentRoutes?.(() => listed),
       });
       let port: number;
       try {
@@ -140,6 +141,7 @@ export class GameHost {
         ...(gdevelop ? { gdevelopRuntime } : {}),
       };
       this.games.set(game.id, { game, origin, temporary });
+      listed = game;
       temporary = null;
       this.options.onChange();
       return { ...game };
@@ -166,19 +168,19 @@ export class GameHost {
     await Promise.all([...this.games.keys()].map((id) => this.stop(id)));
   }
 
-  /** The shim with the current default broker, computed per request: new pages follow the election. */
-  private shimFor(req: http.IncomingMessage): string | Error {
+  /**
+   * The agent script, the same for every page: it names no broker, since the
+   * signaling relay on each game's origin resolves the LAN default broker when
+   * a game connects, not when its page was served.
+   */
+  private shim(): string | Error {
     if (this.shimSource === null) {
       try {
         this.shimSource = fs.readFileSync(this.options.shimFile, 'utf8');
       } catch {
-        return new Error(`The broker shim is missing (${this.options.shimFile}): run \`npm run build\`.`);
+        return new Error(`The game agent script is missing (${this.options.shimFile}): run \`npm run build\`.`);
       }
     }
-    // The browser reached the game at <address>:<game port>; brokerFor gives this host's broker at that address and the HOST port.
-    const broker = this.options.brokerFor(req);
-    // JSON is valid JS; `<` is escaped so the value can never close a script element.
-    const config = JSON.stringify(broker).replace(/</g, '\\u003c');
-    return `window.__LAN_PARTY_BROKER__=${config};\n${this.shimSource}`;
+    return this.shimSource;
   }
 }

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import type http from 'node:http';
-import { HostHttpServer, sendText } from './http-server.js';
+import { HostHttpServer, sendText, type RequestRoute, type UpgradeRoute } from './http-server.js';
 import { resolveInside, serveStatic } from './static-files.js';
 
 /** On the game's own origin; takes precedence over a game file of the same path. */
@@ -52,10 +52,14 @@ export function injectShim(html: string): string {
 export interface GameOriginOptions {
   /** Real path of the folder served. */
   root: string;
-  /** The shim script for this request (with the default broker as that browser reaches it); an Error when it cannot be served. */
-  shimFor(req: http.IncomingMessage): string | Error;
+  /** The injected script (the game agent); an Error when it cannot be served. */
+  shim(): string | Error;
   /** Scripts served in place of the game's own (URL path -> file): the GDevelop drop-in (gdevelop-dropin.ts). */
   substitutes?: ReadonlyMap<string, string>;
+  /** The game agent's routes (game-agent/game-agent-routes.ts): the signaling relay's REST paths, taking precedence over game files. */
+  request?: RequestRoute;
+  /** The game agent's sockets (agent and signaling relay); any other upgrade is a 404. */
+  upgrade?: UpgradeRoute;
 }
 
 export class GameOrigin {
@@ -63,6 +67,7 @@ export class GameOrigin {
 
   constructor(private readonly options: GameOriginOptions) {
     this.http.addRequestRoute((req, res, url) => this.route(req, res, url));
+    if (options.upgrade) this.http.addUpgradeRoute(options.upgrade);
   }
 
   get port(): number | null {
@@ -85,6 +90,7 @@ export class GameOrigin {
       this.serveShim(req, res);
       return true;
     }
+    if (this.options.request?.(req, res, url)) return true;
     const substitute = this.options.substitutes?.get(url.pathname);
     if (substitute !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
       serveScript(req, res, substitute);
@@ -100,7 +106,7 @@ export class GameOrigin {
   }
 
   private serveShim(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const body = this.options.shimFor(req);
+    const body = this.options.shim();
     if (body instanceof Error) {
       sendText(res, 500, body.message);
       return;

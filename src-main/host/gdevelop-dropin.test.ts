@@ -61,7 +61,6 @@ async function startGames(): Promise<GameHost> {
   for (const file of Object.values(GDEVELOP_P2P_REPLACEMENTS)) fs.writeFileSync(path.join(build, 'p2p', file), `/* ours: ${file} */`);
   const games = new GameHost(hostHttp, {
     shimFile: path.join(build, 'shim/broker-shim.js'),
-    brokerFor: () => null,
     bindHost: '127.0.0.1',
     firstGamePort: () => 0,
     archiveLimits: () => DEFAULT_ARCHIVE_LIMITS,

@@ -34,16 +34,36 @@ export function createInvokeHandlers(host: LanHost, canControl: boolean, transpo
       await host.stopHostingGame(id);
       return null;
     },
+    getInstances: () => host.agents.getState(),
+    setNetworkConditions: (input) => host.agents.setConditions(input, host.games.list()),
+    startRecording: () => host.agents.startRecording(),
+    stopRecording: () => host.agents.stopRecording(),
+    getRecording: ({ fromLine }) => host.agents.recordingPage(fromLine),
   };
 }
 
 type EventSink = <N extends EventName>(event: N, payload: EventPayload<N>) => void;
 
-/** Pushes contract events for every host change; returns the unsubscribe function. */
+/**
+ * Pushes contract events for every host change; returns the unsubscribe
+ * function. Game instances and their events go to control callers only: a
+ * player's dashboard never receives another player's game traffic.
+ */
 export function forwardHostEvents(host: LanHost, canControl: boolean, send: EventSink): () => void {
-  return host.onChange((changes: ReadonlySet<HostChange>) => {
-    if (changes.has('broker')) send('brokerState', host.getBrokerState());
-    if (changes.has('lan') || changes.has('broker') || changes.has('games')) send('lanState', host.getLanState());
-    send('hostState', host.getHostState(canControl));
-  });
+  const unsubscribers = [
+    host.onChange((changes: ReadonlySet<HostChange>) => {
+      if (changes.has('broker')) send('brokerState', host.getBrokerState());
+      if (changes.has('lan') || changes.has('broker') || changes.has('games')) send('lanState', host.getLanState());
+      send('hostState', host.getHostState(canControl));
+    }),
+  ];
+  if (canControl) {
+    unsubscribers.push(
+      host.agents.onInstances((state) => send('instances', state)),
+      host.agents.onEvents((batch) => send('instanceEvents', batch)),
+    );
+  }
+  return () => {
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
 }

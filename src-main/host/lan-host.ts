@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
+import type { NetworkConditions } from '../../src-preload/network-conditions.js';
 import type {
   BrokerEndpoint,
   BrokerState,
@@ -14,6 +15,7 @@ import type {
   LanBroker,
   LanGame,
   LanState,
+  LanTrust,
   Settings,
   SettingsPatch,
 } from '../../src-preload/contract.js';
@@ -21,6 +23,10 @@ import { Broker } from './broker.js';
 import { Discovery } from './discovery.js';
 import { advertisableGameName } from './discovery-txt.js';
 import { DefaultBrokerElection } from './election.js';
+import { PARTY_TIMING, derivePartyKey, type PartySigning } from './party-signature.js';
+import { GameAgentHub } from './game-agent/game-agent-hub.js';
+import { gameAgentRoutes } from './game-agent/game-agent-routes.js';
+import { SignalingRelay } from './game-agent/signaling-relay.js';
 import { GameHost } from './game-host.js';
 import { HostHttpServer, sendJson } from './http-server.js';
 import { reachableAddresses } from './network-addresses.js';
@@ -43,6 +49,8 @@ export interface LanHostOptions {
   shimFile: string;
   /** Persists settings; called before a change is applied, so a failed save changes nothing. */
   saveSettings?: (settings: Settings) => void;
+  /** `--network`: every game instance's uplink conditions from the start (game-agent/conditions-table.ts). */
+  networkUplink?: NetworkConditions | null;
 }
 
 export function newInstanceId(): string {
@@ -55,9 +63,16 @@ export class LanHost {
   readonly http = new HostHttpServer();
   readonly broker: Broker;
   readonly games: GameHost;
+  /** The game agent (issue 11): instances of the hosted games, their conditions and the trace. */
+  readonly agents: GameAgentHub;
+  /** Hosted games' signaling, relayed to the LAN's default broker of the moment. */
+  readonly relay: SignalingRelay;
   private settings: Settings;
   private discovery: Discovery | null = null;
   private readonly election = new DefaultBrokerElection();
+  /** Key derived from the party code (null without one); the code itself is only in the settings. */
+  private partyKey: Buffer | null = null;
+  private partyTimer: NodeJS.Timeout | null = null;
   private ownPeerId: string | null = null;
   /** What this host last advertised as its broker (mDNS and election), so unchanged broker state costs nothing. */
   private lastAdvertisedBroker: LanBroker | null = null;
@@ -80,10 +95,17 @@ export class LanHost {
       this.changed('broker');
     });
     this.election.onChange(() => this.changed('lan'));
+    this.agents = new GameAgentHub({ hostInstanceId: this.instanceId, cliUplink: options.networkUplink ?? null });
+    this.relay = new SignalingRelay({
+      upstream: () => this.relayUpstream(),
+      onState: (instance, gameId, address, state) => this.agents.relayState(instance, gameId, address, state),
+    });
+    // Any change may have moved the default broker (or made one appear): relayed games follow within one notification.
+    this.listeners.add(() => this.relay.reconsider());
     this.games = new GameHost(this.http, {
+      agentRoutes: (game) => gameAgentRoutes(this.agents, this.relay, game),
       shimFile: options.shimFile,
       // The game's page reached <address>:<game port>: its broker is at that address (and the broker's own port).
-      brokerFor: (req) => this.defaultEndpointFor(req.headers.host),
       bindHost: options.bindHost,
       // The launch port decides (a changed port applies at the next launch): fixed -> the ports after ours, 0 -> ephemeral.
       firstGamePort: () => (options.settings.broker.port === 0 ? 0 : (this.http.port ?? 0) + 1),
@@ -103,6 +125,7 @@ export class LanHost {
       sendJson(res, 200, this.getLanState(req));
       return true;
     });
+    this.applyTrust(true);
   }
 
   /** Listens (preferred port or the next free one), starts the broker and discovery. */
@@ -117,11 +140,14 @@ export class LanHost {
     if (this.stopped) return;
     this.stopped = true;
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    if (this.partyTimer) clearInterval(this.partyTimer);
     this.listeners.clear();
     await this.stopDiscovery();
     this.election.dispose();
     // Waits for every game's port to close: no listener outlives the host.
     await this.games.close();
+    this.relay.close();
+    this.agents.close();
     this.broker.stop();
     await this.http.close();
   }
@@ -163,6 +189,20 @@ export class LanHost {
       return { ...elected.endpoint };
     }
     return { ...elected.endpoint, host: hostname };
+  }
+
+  /**
+   * The default broker as this host's relay reaches it: its own broker on
+   * the address it listens on (loopback when it listens on every interface),
+   * another instance's at the address the election gives.
+   */
+  private relayUpstream(): BrokerEndpoint | null {
+    const elected = this.election.get();
+    if (!elected) return null;
+    if (elected.instanceId !== this.instanceId) return { ...elected.endpoint };
+    const bind = this.options.bindHost;
+    const host = bind && bind !== '0.0.0.0' && bind !== '::' ? bind : '127.0.0.1';
+    return { ...elected.endpoint, host, port: this.http.port ?? elected.endpoint.port };
   }
 
   /** A player's view carries no settings (TURN credentials, interfaces, broker limits) and no game sources. */
@@ -218,13 +258,16 @@ export class LanHost {
       this.broker.setOptions(next.broker);
       if (wasRunning) this.broker.start();
     }
+    const partyChanged = before.partyCode !== next.partyCode;
+    if (partyChanged || before.pinnedBroker !== next.pinnedBroker) this.applyTrust(partyChanged);
+    // A new party code restarts discovery: records are signed and checked with the new key from the first one.
     const discoveryChanged =
-      before.discovery !== next.discovery || JSON.stringify(before.interfaces) !== JSON.stringify(next.interfaces);
+      before.discovery !== next.discovery || JSON.stringify(before.interfaces) !== JSON.stringify(next.interfaces) || partyChanged;
     if (discoveryChanged) {
       await this.stopDiscovery();
       if (next.discovery && this.http.listening) this.startDiscovery();
     } else if (before.displayName !== next.displayName) {
-      this.discovery?.update({ displayName: next.displayName });
+      this.advertise({ displayName: next.displayName });
     }
     this.changed('settings');
     this.changed('lan');
@@ -233,7 +276,7 @@ export class LanHost {
 
   setOwnPeerId(peerId: string | null): void {
     this.ownPeerId = peerId;
-    this.discovery?.update({ peerId });
+    this.advertise({ peerId });
     this.changed('lan');
   }
 
@@ -265,7 +308,7 @@ export class LanHost {
     const broker = this.advertisedBroker();
     if (JSON.stringify(broker) === JSON.stringify(this.lastAdvertisedBroker)) return;
     this.lastAdvertisedBroker = broker;
-    this.discovery?.update({ broker });
+    this.advertise({ broker });
     this.refreshElection();
   }
 
@@ -280,7 +323,7 @@ export class LanHost {
     const json = JSON.stringify(games);
     if (this.discovery && json !== this.lastAdvertisedGames) {
       this.lastAdvertisedGames = json;
-      this.discovery.update({ games });
+      this.advertise({ games });
     }
     // Our own entry in the LAN state lists them too, with discovery on or off.
     this.changed('lan');
@@ -300,7 +343,9 @@ export class LanHost {
         peerId: this.ownPeerId,
         broker: this.lastAdvertisedBroker,
         games,
+        party: this.partySigning(),
       },
+      partyKey: this.partyKey,
       interfaces: this.settings.interfaces,
       // Socket trouble is also in the LAN state; the log line helps whoever runs the host.
       log: (message) => console.warn(`lan-party discovery: ${message}`),
@@ -327,7 +372,41 @@ export class LanHost {
   }
 
   private getLanStateWithoutElection(): Omit<LanState, 'defaultBroker'> {
-    return this.discovery?.getState() ?? this.selfOnlyState();
+    const state = this.discovery?.getState() ?? this.selfOnlyState();
+    const { partyCode, pinnedBroker } = this.settings;
+    const trust: LanTrust =
+      pinnedBroker !== null ? { mode: 'pinned', instanceId: pinnedBroker } : partyCode !== null ? { mode: 'party' } : { mode: 'open' };
+    if (partyCode === null) return { ...state, trust };
+    // This instance holds the code: it is a member, reached where it signs.
+    const instances = state.instances.map((i) => (i.self ? { ...i, party: { member: true as const, addresses: this.addresses() } } : i));
+    return { ...state, trust, instances };
+  }
+
+  /**
+   * Derives the party key when the code changed (scrypt, ~50 ms, never per
+   * record), tells the election who may win, and keeps re-signing the record
+   * while there is a code so that it stays fresh (PARTY_TIMING).
+   */
+  private applyTrust(codeChanged: boolean): void {
+    const code = this.settings.partyCode;
+    if (codeChanged) this.partyKey = code === null ? null : derivePartyKey(code);
+    this.election.setPolicy({ partyOnly: code !== null, pinned: this.settings.pinnedBroker });
+    if (this.partyTimer) clearInterval(this.partyTimer);
+    this.partyTimer = null;
+    if (code !== null) {
+      this.partyTimer = setInterval(() => this.advertise({}), PARTY_TIMING.resignMs);
+      this.partyTimer.unref();
+    }
+    this.refreshElection();
+  }
+
+  private partySigning(): PartySigning | null {
+    return this.partyKey ? { key: this.partyKey, now: Date.now, addresses: this.addresses() } : null;
+  }
+
+  /** Every change to the record goes out signed anew (a fresh `pts`) under a party code; so does `{}` (the periodic re-sign). */
+  private advertise(patch: Parameters<Discovery['update']>[0]): void {
+    this.discovery?.update({ ...patch, party: this.partySigning() });
   }
 
   /** With discovery off, the LAN is just this instance (its broker is the default). */

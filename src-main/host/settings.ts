@@ -36,6 +36,8 @@ export function defaultSettings(): Settings {
     discovery: true,
     autoConnect: false,
     archive: { ...DEFAULT_ARCHIVE_LIMITS },
+    partyCode: null,
+    pinnedBroker: null,
   };
 }
 

@@ -6,6 +6,7 @@ import { ErrorsPanel } from './panels/ErrorsPanel';
 import { GamesPanel } from './panels/GamesPanel';
 import { EventConsole } from './panels/EventConsole';
 import { IdentityPanel } from './panels/IdentityPanel';
+import { InstancesPanel } from './panels/InstancesPanel';
 import { LanPanel } from './panels/LanPanel';
 import { PeersPanel } from './panels/PeersPanel';
 import { SettingsDialog } from './panels/SettingsDialog';
@@ -45,6 +46,8 @@ export function App() {
           <div className="column column-main">
             <PeersPanel />
             <EventConsole />
+            {/* After the console: the console keeps its place in a desktop window, where players read it live. */}
+            <InstancesPanel />
             <ErrorsPanel />
           </div>
         </div>

@@ -16,6 +16,7 @@ import './styles/theme.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/console.css';
+import './styles/instances.css';
 
 // First of all: a `#token=` leaves the address bar and this history entry (imports above only define things).
 const environment = browserEnvironment();

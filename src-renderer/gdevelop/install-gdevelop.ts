@@ -6,20 +6,20 @@
  * which defines the `LanPartyP2P` global. It defines `gdjs.evtTools.p2p` on
  * one engine and ends the engine's frame on GDevelop's post-events callback.
  *
- * "Connect to the default broker server" follows the LAN's default broker:
- * the host's `/api/lan`, on the host's port (the game has a port of its own).
- * The injected broker shim (broker-shim.ts) gives the page the default broker
- * as `window.lanPartyBroker`; a LAN Party host serves `/api/lan` on its broker's
- * port, so that is where the engine asks (and, when that host leaves, the
- * other hosts it listed).
+ * "Connect to the default broker server" is the signaling relay on the game's
+ * own origin, which the injected game agent (game-shim/broker-shim.ts)
+ * describes as `window.lanPartyBroker`: a fixed source, since the serving host
+ * relays to the LAN's default broker of the moment and keeps the page's id
+ * when it moves (the same failover as every other hosted game). A page with no
+ * agent falls back to `/api/lan` on its own origin.
  */
 import type * as LanPartyP2P from '../p2p/index.js';
-import { createGdevelopP2P, lanApiBase, registerEndOfFrame, type GdjsLike } from './p2p-adapter.js';
+import { createGdevelopP2P, registerEndOfFrame, relayEndpoint, type GdjsLike } from './p2p-adapter.js';
 
 interface PageGlobals {
   LanPartyP2P?: typeof LanPartyP2P;
   gdjs?: GdjsLike;
-  lanPartyBroker?: { host: string; port: number; secure: boolean };
+  lanPartyBroker?: unknown;
 }
 
 function install(page: PageGlobals): void {
@@ -33,8 +33,9 @@ function install(page: PageGlobals): void {
   let engine: LanPartyP2P.P2PEngine | null = null;
   const framed = registerEndOfFrame(gdjs, () => engine?.endFrame());
   if (!framed) console.error('LAN Party: this GDevelop runtime has no post-events callback; the P2P conditions cannot follow its frames.');
+  const relay = relayEndpoint(page.lanPartyBroker);
   engine = p2p.createP2PEngine({
-    defaultBroker: p2p.createHttpDefaultBrokerSource({ baseUrl: lanApiBase(page.lanPartyBroker) }),
+    defaultBroker: relay ? p2p.createStaticDefaultBrokerSource(relay) : p2p.createHttpDefaultBrokerSource(),
     // The game's frame loop owns the queues from the start (its post-events callback drains them every frame);
     // with no such callback, 'auto' keeps them from filling.
     frameQueues: framed ? 'on' : 'auto',

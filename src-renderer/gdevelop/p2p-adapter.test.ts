@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { P2PEngine } from '../p2p/engine.js';
-import { createGdevelopP2P, lanApiBase, registerEndOfFrame, type GdjsLike } from './p2p-adapter.js';
+import { createGdevelopP2P, registerEndOfFrame, relayEndpoint, type GdjsLike } from './p2p-adapter.js';
 
 describe('registerEndOfFrame', () => {
   it("uses GDevelop's post-events registration, else the older callback array, else reports it cannot", () => {
@@ -58,10 +58,12 @@ describe('gdjs.evtTools.p2p on an engine with no peer', () => {
   });
 });
 
-describe('lanApiBase', () => {
-  it("is the broker's host and port (a LAN Party host serves /api/lan there), bracketing IPv6; none without the shim", () => {
-    expect(lanApiBase({ host: '192.168.1.20', port: 9000, secure: false })).toBe('http://192.168.1.20:9000');
-    expect(lanApiBase({ host: 'fe80::1', port: 9000, secure: true })).toBe('https://[fe80::1]:9000');
-    expect(lanApiBase(undefined)).toBeUndefined();
+describe('relayEndpoint', () => {
+  it("is the relay the game agent describes (window.lanPartyBroker); none without the agent or for a malformed value", () => {
+    const relay = { host: '192.168.1.20', port: 9001, path: '/lan-party/broker/', key: 'peerjs', secure: false };
+    expect(relayEndpoint(Object.freeze({ ...relay }))).toEqual(relay);
+    expect(relayEndpoint(undefined)).toBeNull();
+    expect(relayEndpoint({ ...relay, port: 0 })).toBeNull();
+    expect(relayEndpoint({ ...relay, secure: 'no' })).toBeNull();
   });
 });

@@ -17,6 +17,7 @@
  * finds them in the page).
  */
 import type { P2PEngine } from '../p2p/engine.js';
+import type { BrokerEndpoint } from '../p2p/types.js';
 
 /** The part of a `gdjs.Variable` the adapter uses (GDevelop 5.1+; older runtimes: `gdjs.evtTools.network`). */
 export interface GdVariableLike {
@@ -165,13 +166,17 @@ export function registerEndOfFrame(gdjs: GdjsLike, endFrame: () => void): boolea
 }
 
 /**
- * Base URL of the LAN Party host whose `/api/lan` names the default broker:
- * the broker the injected shim gave the page (`window.lanPartyBroker`), since
- * a LAN Party host serves `/api/lan` on its broker's port. Undefined without
- * it (the page's own origin is then asked).
+ * The default broker of a hosted GDevelop game: the signaling relay on the
+ * game's own origin that the injected game agent describes
+ * (`window.lanPartyBroker`). The serving host relays it to the LAN's default
+ * broker of the moment and keeps the page's id when that broker moves, so the
+ * engine needs no `/api/lan` of its own. Null when the page has no agent (not
+ * served by LAN Party) or the value is not a broker endpoint.
  */
-export function lanApiBase(broker: { host: string; port: number; secure: boolean } | undefined): string | undefined {
-  if (!broker || typeof broker.host !== 'string' || typeof broker.port !== 'number') return undefined;
-  const host = broker.host.includes(':') && !broker.host.startsWith('[') ? `[${broker.host}]` : broker.host;
-  return `${broker.secure ? 'https' : 'http'}://${host}:${broker.port}`;
+export function relayEndpoint(broker: unknown): BrokerEndpoint | null {
+  if (typeof broker !== 'object' || broker === null) return null;
+  const { host, port, path, key, secure } = broker as Record<string, unknown>;
+  if (typeof host !== 'string' || host.length === 0 || typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return null;
+  if (typeof path !== 'string' || typeof key !== 'string' || typeof secure !== 'boolean') return null;
+  return { host, port, path, key, secure };
 }

@@ -17,6 +17,7 @@ import { type EngineConnection, isEngineConnection, LanConnection } from './conn
 import { createHttpDefaultBrokerSource, sameEndpoint } from './default-broker.js';
 import type { EngineCore } from './engine-core.js';
 import { isStringId, MAX_PEER_ID_LENGTH, quote, randomId } from './ids.js';
+import { isBrokerKey, isBrokerPath, isIceServerUrl, MAX_BROKER_HOST_LENGTH, MAX_ICE_CREDENTIAL_LENGTH, MAX_ICE_SERVERS, MAX_PORT } from './limits.js';
 import type { BrokerEndpoint, DefaultBrokerSource, IceServer } from './types.js';
 import { describe } from './wire.js';
 
@@ -211,19 +212,19 @@ export class BrokerLink {
 
 
   private normalizeEndpoint(host: unknown, port: unknown, path: unknown, key: unknown, ssl: unknown): BrokerEndpoint | string {
-    if (typeof host !== 'string' || host.trim().length === 0 || host.length > 255 || /[\s/?#@]/.test(host.trim())) {
+    if (typeof host !== 'string' || host.trim().length === 0 || host.length > MAX_BROKER_HOST_LENGTH || /[\s/?#@]/.test(host.trim())) {
       return `Invalid broker host ${quote(host)}`;
     }
     const portNumber = typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port;
-    if (typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) {
+    if (typeof portNumber !== 'number' || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > MAX_PORT) {
       return `Invalid broker port ${typeof port === 'number' ? String(port) : quote(port)}`;
     }
     // The reference breaks on an empty path: empty means "/".
     let brokerPath = typeof path === 'string' && path.length > 0 ? path : '/';
     if (!brokerPath.startsWith('/')) brokerPath = `/${brokerPath}`;
-    if (brokerPath.length > 100 || !/^\/[A-Za-z0-9._~/-]*$/.test(brokerPath)) return `Invalid broker path ${quote(path)}`;
+    if (!isBrokerPath(brokerPath)) return `Invalid broker path ${quote(path)}`;
     const brokerKey = typeof key === 'string' && key.length > 0 ? key : 'peerjs';
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(brokerKey)) return `Invalid broker key ${quote(key)}`;
+    if (!isBrokerKey(brokerKey)) return `Invalid broker key ${quote(key)}`;
     return { host: host.trim(), port: portNumber, path: brokerPath, key: brokerKey, secure: ssl === true };
   }
 
@@ -463,16 +464,17 @@ export class BrokerLink {
   }
 }
 
-/** ICE servers one engine holds at most. */
-const MAX_ICE_SERVERS = 16;
-
 /** A valid ICE server, or why not. */
 function checkIceServer(urls: unknown, username: unknown, credential: unknown): IceServer | string {
-  if (typeof urls !== 'string' || urls.length > 500 || !/^(stun|stuns|turn|turns):/.test(urls)) {
+  if (!isIceServerUrl(urls)) {
     return `Invalid ICE server URL ${quote(urls)}: it starts with stun:, stuns:, turn: or turns:`;
   }
   if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) {
     return 'Invalid ICE server credentials: username and credential are strings';
+  }
+  // Bounded as the settings bound them (the contract's IceServerSchema): the engine and the settings accept the same servers.
+  if ((username?.length ?? 0) > MAX_ICE_CREDENTIAL_LENGTH || (credential?.length ?? 0) > MAX_ICE_CREDENTIAL_LENGTH) {
+    return `Invalid ICE server credentials: username and credential have at most ${MAX_ICE_CREDENTIAL_LENGTH} characters`;
   }
   const server: IceServer = { urls };
   if (username) server.username = username;

@@ -55,7 +55,7 @@ describe('parsing /api/lan (untrusted)', () => {
     expect(parseLanStateEndpoint(lanState(null))).toBeNull();
   });
 
-  it.each([null, 'x', {}, { defaultBroker: { endpoint: { ...A, port: 0 } } }, { defaultBroker: { endpoint: { ...A, host: '' } } }, { defaultBroker: { endpoint: { ...A, secure: 'no' } } }])(
+  it.each([null, 'x', {}, { defaultBroker: { endpoint: { ...A, port: 0 } } }, { defaultBroker: { endpoint: { ...A, host: '' } } }, { defaultBroker: { endpoint: { ...A, secure: 'no' } } }, { defaultBroker: { endpoint: { ...A, path: '/a?b' } } }, { defaultBroker: { endpoint: { ...A, key: '' } } }])(
     'rejects %j',
     (body) => {
       expect(parseLanStateEndpoint(body)).toBeUndefined();

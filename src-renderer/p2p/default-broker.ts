@@ -5,6 +5,7 @@
  * source built on the host bridge instead; anything implementing
  * `DefaultBrokerSource` works.
  */
+import { isBrokerKey, isBrokerPath, MAX_BROKER_HOST_LENGTH, MAX_PORT } from './limits.js';
 import type { BrokerEndpoint, DefaultBrokerSource } from './types.js';
 
 export interface HttpSourceOptions {
@@ -35,10 +36,10 @@ export function parseLanStateEndpoint(body: unknown): BrokerEndpoint | null | un
   const endpoint = (defaultBroker as { endpoint?: unknown }).endpoint;
   if (typeof endpoint !== 'object' || endpoint === null) return undefined;
   const { host, port, path, key, secure } = endpoint as Record<string, unknown>;
-  if (typeof host !== 'string' || host.length === 0 || host.length > 255) return undefined;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
-  if (typeof path !== 'string' || path.length > 100) return undefined;
-  if (typeof key !== 'string' || key.length > 64) return undefined;
+  if (typeof host !== 'string' || host.length === 0 || host.length > MAX_BROKER_HOST_LENGTH) return undefined;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > MAX_PORT) return undefined;
+  // The host's own path and key passed the contract's schemas; anything else is not a LAN Party host's answer.
+  if (!isBrokerPath(path) || !isBrokerKey(key)) return undefined;
   if (typeof secure !== 'boolean') return undefined;
   return { host, port, path, key, secure };
 }
@@ -53,7 +54,7 @@ export function parseLanStateHosts(body: unknown): string[] {
     if (typeof instance !== 'object' || instance === null) continue;
     const { address, httpPort } = instance as { address?: unknown; httpPort?: unknown };
     if (typeof address !== 'string' || !/^[0-9A-Za-z.:-]{1,64}$/.test(address)) continue;
-    if (typeof httpPort !== 'number' || !Number.isInteger(httpPort) || httpPort < 1 || httpPort > 65535) continue;
+    if (typeof httpPort !== 'number' || !Number.isInteger(httpPort) || httpPort < 1 || httpPort > MAX_PORT) continue;
     const host = address.includes(':') ? `[${address}]` : address;
     out.push(`http://${host}:${httpPort}`);
     if (out.length >= MAX_FALLBACK_HOSTS) break;

@@ -297,6 +297,11 @@ export class P2PEngine {
     };
   }
 
+  /** Events waiting in the frame queues per event name (read-only; the game agent reports it as backlog). */
+  getQueuedCounts(): Array<[name: string, count: number]> {
+    return this.core.frame.queuedCounts();
+  }
+
   /** The bounded error log, oldest first. */
   getErrorLog(): P2PErrorEntry[] {
     return this.core.frame.errors.list();

@@ -44,6 +44,21 @@ describe('frame model: one item per frame', () => {
   });
 });
 
+describe('queuedCounts (the backlog the game agent reports)', () => {
+  it('counts what waits per name and goes down as frames consume it', () => {
+    const f = new FrameState({}, 'on');
+    f.pushEvent('move', 'a', 'p1');
+    f.pushEvent('move', 'b', 'p1');
+    f.pushEvent('chat', 'hi', 'p2');
+    expect(f.queuedCounts()).toEqual([
+      ['move', 2],
+      ['chat', 1],
+    ]);
+    f.endFrame();
+    expect(f.queuedCounts()).toEqual([['move', 1]]);
+  });
+});
+
 describe('Event triggered by peer: data loss', () => {
   it('without data loss: FIFO, every item seen, one per frame', () => {
     const f = new FrameState({}, 'on');

@@ -437,6 +437,16 @@ export class FrameState {
     return this.errors.lastError;
   }
 
+  /**
+   * Items waiting per event name (read-only; the game agent reports it as the
+   * backlog a frame loop has not consumed yet). Empty names are left out.
+   */
+  queuedCounts(): Array<[name: string, count: number]> {
+    const out: Array<[string, number]> = [];
+    for (const [name, queue] of this.events) if (queue.items.length > 0) out.push([name, queue.items.length]);
+    return out;
+  }
+
   // -------------------------------------------------------------------------
   // Frame boundary
   // -------------------------------------------------------------------------

@@ -3,17 +3,12 @@
  * the engine uses on ids and other untrusted strings.
  */
 
-/**
- * Peer ids as the spec allows them. Kept equal to `PEER_ID_PATTERN` of
- * `src-preload/contract.ts` by `contract-compat.test.ts` (importing the value
- * would bundle zod into every game).
- */
-export const PEER_ID_PATTERN = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
-export const MAX_PEER_ID_LENGTH = 64;
+import { isPeerId } from './limits.js';
 
-export function isStringId(id: unknown): id is string {
-  return typeof id === 'string' && id.length <= MAX_PEER_ID_LENGTH && PEER_ID_PATTERN.test(id);
-}
+/** Peer ids as the spec allows them: the rule and its length are in limits.ts (the contract's too). */
+export { MAX_PEER_ID_LENGTH, PEER_ID_PATTERN } from './limits.js';
+
+export const isStringId = isPeerId;
 
 /** A quoted, bounded rendering of untrusted input for error messages. */
 export function quote(value: unknown): string {

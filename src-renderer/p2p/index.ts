@@ -5,7 +5,27 @@
  */
 import { P2PEngine, type P2PEngineOptions } from './engine.js';
 
-export { P2PEngine, PEER_ID_PATTERN, MAX_PEER_ID_LENGTH, OUTGOING_CONNECTION_OPTIONS, DEFAULT_CONNECT_TIMEOUT_MS } from './engine.js';
+export { P2PEngine, OUTGOING_CONNECTION_OPTIONS, DEFAULT_CONNECT_TIMEOUT_MS } from './engine.js';
+export {
+  PEER_ID_PATTERN,
+  MAX_PEER_ID_LENGTH,
+  isPeerId,
+  BROKER_PATH_PATTERN,
+  MAX_BROKER_PATH_LENGTH,
+  isBrokerPath,
+  BROKER_KEY_PATTERN,
+  MAX_BROKER_KEY_LENGTH,
+  isBrokerKey,
+  MAX_BROKER_HOST_LENGTH,
+  MAX_PORT,
+  ICE_URL_PATTERN,
+  MAX_ICE_URL_LENGTH,
+  MAX_ICE_CREDENTIAL_LENGTH,
+  MAX_ICE_SERVERS,
+  isIceServerUrl,
+  MAX_INTERFACES,
+  MAX_INTERFACE_NAME_LENGTH,
+} from './limits.js';
 export type { P2PEngineOptions } from './engine.js';
 export { createHttpDefaultBrokerSource, createLanStateSource, createStaticDefaultBrokerSource, sameEndpoint } from './default-broker.js';
 export type { HttpSourceOptions, LanStateLike } from './default-broker.js';

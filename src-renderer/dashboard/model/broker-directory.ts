@@ -5,7 +5,7 @@
  * browser player and a game, find each other when mDNS cannot see them.
  */
 import type { BrokerEndpoint } from '../../../src-preload/contract';
-import { PEER_ID_PATTERN } from '../../../src-preload/contract';
+import { isPeerId } from '../../p2p';
 
 /** Ids kept from one listing: a broker is untrusted input too. */
 export const MAX_LISTED_PEERS = 500;
@@ -25,7 +25,7 @@ export function parsePeerList(body: unknown): string[] | null {
   const out = new Set<string>();
   for (const item of body) {
     if (out.size >= MAX_LISTED_PEERS) break;
-    if (typeof item === 'string' && item.length <= 64 && PEER_ID_PATTERN.test(item)) out.add(item);
+    if (isPeerId(item)) out.add(item);
   }
   return [...out];
 }

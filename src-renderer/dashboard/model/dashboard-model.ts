@@ -13,7 +13,10 @@ import { DirectoryPoller, type DirectoryState } from './broker-directory';
 import { ErrorFeed, type ErrorEntry, type ErrorSource } from './error-feed';
 import { EventFeed } from './event-feed';
 import { HostFeed } from './host-feed';
+import { InstanceFeed } from './instance-feed';
+import { peerOfLink } from './instances-view';
 import { planDials } from './mesh';
+import { RedialPlanner } from './redial';
 import type { SendOutcome } from '../../p2p';
 import { P2PSession } from './p2p-session';
 import { DEFAULT_PERSONAL, loadPersonal, loadSessionId, savePersonal, saveSessionId, type PersonalSettings } from './personal-settings';
@@ -24,6 +27,9 @@ import type { EventPayload } from './validation';
 const MESH_FALLBACK_MS = 8_000;
 const MESH_RETRY_MS = 20_000;
 const MESH_MAX_DIALS = 8;
+
+/** While a lost peer is back on the LAN but not on our broker, its listing is read at most this often. */
+const LISTING_REFRESH_MS = 300;
 
 /** How long a sent setOwnPeerId may take to show in the LAN state before it is sent again. */
 const ADVERTISE_RETRY_MS = 5_000;
@@ -68,6 +74,8 @@ export class DashboardModel {
   readonly host: HostFeed;
   readonly session: P2PSession;
   readonly events: EventFeed;
+  /** Game instances hosted here (control dashboards only). */
+  readonly instances: InstanceFeed;
   readonly errors = new Store<ErrorsView>({ entries: [], unseen: 0 });
   readonly directory = new Store<DirectoryState>({ status: 'idle', ids: [] });
   readonly personal: Store<PersonalSettings>;
@@ -82,6 +90,9 @@ export class DashboardModel {
   private readonly firstSeen = new Map<string, number>();
   private readonly lastDial = new Map<string, number>();
   private readonly excluded = new Set<string>();
+  /** Links that vanished (no disconnect), dialled again when their peer is back. */
+  private readonly redial = new RedialPlanner();
+  private lastListingRefresh = 0;
   private started = false;
   /** The last id sent to setOwnPeerId and when: host state events arrive before the LAN reflects it. */
   private lastAdvertised: { id: string; at: number } | null = null;
@@ -94,6 +105,9 @@ export class DashboardModel {
     this.host = new HostFeed(bridge, (source, message) => this.recordError(source, message));
     this.session = new P2PSession(createBridgeDefaultBrokerSource(bridge.api));
     this.events = new EventFeed(env.requestFrame);
+    this.instances = new InstanceFeed(bridge.api, (batch) =>
+      this.events.onInstanceEvents(batch, (instance, link) => peerOfLink(this.instances.state.get(), instance, link)),
+    );
     this.poller = new DirectoryPoller({ onChange: (state) => this.onDirectory(state) });
     this.wireEngine();
   }
@@ -104,10 +118,15 @@ export class DashboardModel {
     this.started = true;
     this.host.start();
     let lastIce: readonly IceServer[] | null = null;
+    let wasConnected = false;
     this.unsubscribers.push(
       this.host.view.subscribe(() => {
-        const state = this.host.state;
+        const { state, connected } = this.host.view.get();
         if (!state) return;
+        this.instances.setControl(state.canControl);
+        // Instance pushes missed while the bridge was down are gone: read the state again on reconnect.
+        if (connected && !wasConnected) void this.instances.refresh();
+        wasConnected = connected;
         // The host's ICE servers (TURN credentials included) reach only a page that controls it; a player's engine keeps its own.
         const ice = state.canControl ? state.settings.iceServers : NO_ICE_SERVERS;
         if (ice !== lastIce) {
@@ -116,6 +135,7 @@ export class DashboardModel {
         }
         this.maybeAdvertise();
         this.runAutoConnect();
+        this.runRedial();
       }),
     );
     // First launch: straight onto the LAN's default broker, nothing to type.
@@ -131,6 +151,7 @@ export class DashboardModel {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.poller.stop();
     this.host.stop();
+    this.instances.stop();
     this.events.dispose();
     this.session.engine.destroy();
   }
@@ -167,14 +188,18 @@ export class DashboardModel {
   }
 
   disconnectPeer(peerId: string): void {
-    // Auto-connect must not undo what the user just did.
+    // Auto-connect and redial must not undo what the user just did.
     this.excluded.add(peerId);
+    this.redial.forget(peerId);
     this.session.engine.disconnectFromPeer(peerId);
     this.session.refreshPeers(false);
   }
 
   disconnectAllPeers(): void {
-    for (const peer of this.session.peers.get()) this.excluded.add(peer.peerId);
+    for (const peer of this.session.peers.get()) {
+      this.excluded.add(peer.peerId);
+      this.redial.forget(peer.peerId);
+    }
     this.session.engine.disconnectFromAllPeers();
     this.session.refreshPeers(false);
   }
@@ -262,11 +287,13 @@ export class DashboardModel {
       this.maybeAdvertise();
     });
     engine.on('brokerDisconnected', () => this.poller.stop());
-    engine.on('peerConnected', () => {
+    engine.on('peerConnected', ({ peerId }) => {
+      this.redial.linkUp(peerId);
       this.session.refreshPeers(false);
       this.poller.refresh();
     });
-    engine.on('peerDisconnected', () => {
+    engine.on('peerDisconnected', ({ peerId, reason }) => {
+      this.redial.linkDown(peerId, reason, Date.now());
       this.session.refreshPeers(false);
       this.poller.refresh();
     });
@@ -286,6 +313,7 @@ export class DashboardModel {
     for (const id of state.ids) if (!this.firstSeen.has(id)) this.firstSeen.set(id, now);
     this.maybeAdvertise();
     this.runAutoConnect();
+    this.runRedial();
   }
 
   private tick(): void {
@@ -294,6 +322,7 @@ export class DashboardModel {
     this.session.refreshPeers(true, now);
     this.events.sampleRate();
     this.runAutoConnect();
+    this.runRedial();
   }
 
   /** Advertises our id in this instance's mDNS record when we control the host and the slot is free or stale. */
@@ -344,6 +373,30 @@ export class DashboardModel {
     // Bounded bookkeeping: forget ids that left long ago.
     if (this.firstSeen.size > 2_000) this.firstSeen.clear();
     if (this.lastDial.size > 2_000) this.lastDial.clear();
+  }
+
+  /** Dials the vanished links whose peer is back (redial.ts decides who dials and when). */
+  private runRedial(): void {
+    const link = this.session.link.get();
+    if (link.state !== 'connected') return;
+    const directory = this.directory.get();
+    const now = Date.now();
+    const plan = this.redial.plan({
+      self: link.id,
+      onLan: new Set((this.host.state?.lan.instances ?? []).flatMap((i) => (i.peerId ? [i.peerId] : []))),
+      // Not listed yet (idle: just registered, first poll on its way): nobody is known to be on it.
+      onBroker: directory.status === 'listed' ? new Set(directory.ids) : directory.status === 'unlisted' ? null : new Set<string>(),
+      busy: new Set(this.session.engine.getPeerStats().map((p) => p.peerId)),
+      now,
+    });
+    for (const id of plan.abandon) this.session.engine.disconnectFromPeer(id);
+    for (const id of plan.dial) this.session.engine.connect(id);
+    if (plan.dial.length > 0) this.session.refreshPeers(false);
+    // A lost peer is back on the LAN but not yet on our broker: read the listing again soon, not at its 2 s pace.
+    if (plan.refreshListing && now - this.lastListingRefresh >= LISTING_REFRESH_MS) {
+      this.lastListingRefresh = now;
+      this.poller.refresh();
+    }
   }
 
   private savePersonal(next: PersonalSettings): boolean {

@@ -56,4 +56,32 @@ describe('EventFeed', () => {
     expect(events.view.get()).toMatchObject({ received: 2, keptBytes: 0 });
     expect(events.view.get().nextSeq - events.view.get().firstSeq).toBe(0);
   });
+
+  it('logs game instances\' events tagged with their instance and remote peer, bounded like its own', () => {
+    const { events, frame } = feed();
+    const peerOf = (instance: string, link: string): string => `${instance.slice(0, 1)}-${link}`;
+    events.onInstanceEvents(
+      {
+        events: [
+          { instance: 'aaaaaaaaaaaaaaaa', t: 5, link: 'l1', dir: 'out', name: 'move', size: 40, data: '{"x":1}' },
+          { instance: 'bbbbbbbbbbbbbbbb', t: Number.NaN, link: 'l2', dir: 'in', name: 'move', size: 40, data: '{"x":1}' },
+        ],
+        dropped: 3,
+      },
+      peerOf,
+    );
+    frame();
+    expect(events.view.get()).toMatchObject({ received: 0, sent: 0, fromGames: 2, gamesDropped: 3 });
+    expect(events.ring.at(0)).toMatchObject({ instance: 'aaaaaaaaaaaaaaaa', direction: 'out', peer: 'a-l1', name: 'move', at: 5, display: '{"x":1}' });
+    // A nonsense page time is replaced by the arrival time.
+    expect(events.ring.at(1)).toMatchObject({ instance: 'bbbbbbbbbbbbbbbb', direction: 'in', peer: 'b-l2', at: 1_000 });
+    // Past the history bound the oldest go, whatever their source.
+    const batch = Array.from({ length: 1_000 }, () => ({ instance: 'aaaaaaaaaaaaaaaa', t: 1, link: 'l1', dir: 'in' as const, name: 'tick', size: 1, data: 'x' }));
+    for (let i = 0; i < EVENT_HISTORY / 1_000 + 1; i += 1) events.onInstanceEvents({ events: batch, dropped: 0 }, peerOf);
+    expect(events.ring.size).toBe(EVENT_HISTORY);
+    events.setPaused(true);
+    events.onInstanceEvents({ events: batch.slice(0, 10), dropped: 0 }, peerOf);
+    frame();
+    expect(events.view.get()).toMatchObject({ skipped: 10 });
+  });
 });

@@ -9,6 +9,7 @@
  * kept whole took a dashboard's heap to 1.5 GB (issue 10). Each entry keeps a
  * display copy of at most 4 KiB, and full data only within EVENT_DATA_BUDGET.
  */
+import type { InstanceEvents } from '../../../src-preload/game-agent-protocol';
 import { eventData } from './event-data';
 import { EventRing, type EventDirection } from './event-ring';
 import { createFrameBatcher, type FrameBatcher, type FrameScheduler } from './frame-batcher';
@@ -40,6 +41,9 @@ export interface EventLogView {
   rate: number;
   /** Bytes of data kept (at most EVENT_DATA_BUDGET). */
   keptBytes: number;
+  /** Events of game instances hosted here (both directions), and those the host left out of its pushes. */
+  fromGames: number;
+  gamesDropped: number;
 }
 
 export class EventFeed {
@@ -53,6 +57,8 @@ export class EventFeed {
   private rate = 0;
   private lastRateAt = 0;
   private lastRateCount = 0;
+  private fromGames = 0;
+  private gamesDropped = 0;
 
   constructor(schedule: FrameScheduler, private readonly now: () => number = Date.now) {
     this.view = new Store<EventLogView>(this.snapshot());
@@ -70,6 +76,32 @@ export class EventFeed {
   onSent(target: string, name: string, data: string): void {
     this.sent += 1;
     if (!this.paused) this.ring.push({ at: this.now(), direction: 'out', peer: target, name, ...eventData(data) });
+    this.batcher.request();
+  }
+
+  /**
+   * A batch from the `instanceEvents` channel: each event of a game instance,
+   * tagged with the instance so the console can filter by it. `peerOf` names
+   * the link's remote peer. The host bounds each push; the ring bounds what
+   * is kept, exactly as for this dashboard's own events.
+   */
+  onInstanceEvents(batch: InstanceEvents, peerOf: (instance: string, link: string) => string): void {
+    this.gamesDropped += batch.dropped;
+    for (const event of batch.events) {
+      this.fromGames += 1;
+      if (this.paused) this.skipped += 1;
+      // The data is the agent's preview (at most AGENT_LIMITS.maxEventDataChars): never a full copy to download.
+      else
+        this.ring.push({
+          // The page's clock (a game page may run on another machine); a nonsense time falls back to arrival.
+          at: Number.isFinite(event.t) ? event.t : this.now(),
+          direction: event.dir,
+          peer: peerOf(event.instance, event.link),
+          name: event.name,
+          instance: event.instance,
+          ...eventData(event.data),
+        });
+    }
     this.batcher.request();
   }
 
@@ -120,6 +152,8 @@ export class EventFeed {
       skipped: this.skipped,
       rate: this.rate,
       keptBytes: this.ring.keptBytes,
+      fromGames: this.fromGames,
+      gamesDropped: this.gamesDropped,
     };
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DISPLAY_BYTES, eventData } from './event-data';
-import { EventRing, isTruncated, matchesFilter, type LoggedEvent } from './event-ring';
+import { EventRing, isTruncated, matchesFilter, matchesSource, type NewEvent } from './event-ring';
 
-const entry = (name: string, peer = 'p1', data = ''): Omit<LoggedEvent, 'seq'> => ({ at: 0, direction: 'in', peer, name, ...eventData(data) });
+const entry = (name: string, peer = 'p1', data = ''): NewEvent => ({ at: 0, direction: 'in', peer, name, ...eventData(data) });
 const KIB = 1024;
 const MIB = 1024 * KIB;
 /** A large event: `n` bytes of ASCII, tagged so its data is recognisable. */
@@ -149,11 +149,24 @@ describe('EventRing byte budget', () => {
 describe('matchesFilter', () => {
   const names = (id: string): string | null => (id === 'p1' ? 'Ada' : null);
   it('matches name, peer id or peer display name, case-insensitively', () => {
-    const e = { ...entry('PlayerMoved', 'p1'), seq: 0 };
+    const e = { ...entry('PlayerMoved', 'p1'), instance: '', seq: 0 };
     expect(matchesFilter(e, '', names)).toBe(true);
     expect(matchesFilter(e, 'moved', names)).toBe(true);
     expect(matchesFilter(e, 'p1', names)).toBe(true);
     expect(matchesFilter(e, 'ada', names)).toBe(true);
     expect(matchesFilter(e, 'zzz', names)).toBe(false);
+  });
+});
+
+describe('matchesSource', () => {
+  it("tells this dashboard's own events from each game instance's", () => {
+    const ring = new EventRing(10);
+    const own = ring.push(entry('chat'));
+    const fromA = ring.push({ ...entry('move'), instance: 'aaaaaaaaaaaaaaaa' });
+    const fromB = ring.push({ ...entry('move'), instance: 'bbbbbbbbbbbbbbbb' });
+    expect(own.instance).toBe('');
+    expect([own, fromA, fromB].map((e) => matchesSource(e, ''))).toEqual([true, true, true]);
+    expect([own, fromA, fromB].map((e) => matchesSource(e, 'self'))).toEqual([true, false, false]);
+    expect([own, fromA, fromB].map((e) => matchesSource(e, 'aaaaaaaaaaaaaaaa'))).toEqual([false, true, false]);
   });
 });

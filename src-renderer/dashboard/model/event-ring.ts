@@ -26,7 +26,12 @@ export interface LoggedEvent extends EventData {
   /** Sender for `in`; target peer id, or "" for everyone, for `out`. */
   peer: string;
   name: string;
+  /** The game instance whose traffic this is (its agent's id); "" for this dashboard's own engine. */
+  instance: string;
 }
+
+/** What `push` takes: `instance` defaults to "" (this dashboard's own engine). */
+export type NewEvent = Omit<LoggedEvent, 'seq' | 'instance'> & { instance?: string };
 
 /** True when the entry shows only the start of its data. */
 export function isTruncated(entry: LoggedEvent): boolean {
@@ -57,7 +62,7 @@ export class EventRing {
     this.slots = new Array<LoggedEvent | undefined>(capacity);
   }
 
-  push(entry: Omit<LoggedEvent, 'seq'>): LoggedEvent {
+  push(entry: NewEvent): LoggedEvent {
     if (this.next - this.first === this.capacity) this.evictOldest();
     // One object literal of a fixed shape, not a spread: this runs 5,000 times a second in a burst.
     const stored: LoggedEvent = {
@@ -66,6 +71,7 @@ export class EventRing {
       direction: entry.direction,
       peer: entry.peer,
       name: entry.name,
+      instance: entry.instance ?? '',
       display: entry.display,
       displayBytes: entry.displayBytes,
       bytes: entry.bytes,
@@ -159,4 +165,11 @@ export function matchesFilter(entry: LoggedEvent, needle: string, peerName: (id:
   if (entry.peer.toLowerCase().includes(needle)) return true;
   const name = entry.peer ? peerName(entry.peer) : null;
   return name !== null && name.toLowerCase().includes(needle);
+}
+
+/** The console's source filter: '' = every source, 'self' = this dashboard's own engine, else one instance id. */
+export function matchesSource(entry: LoggedEvent, source: string): boolean {
+  if (source === '') return true;
+  if (source === 'self') return entry.instance === '';
+  return entry.instance === source;
 }

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { ArchiveLimitsSchema, BrokerKeySchema, BrokerOptionsSchema, BrokerPathSchema, DisplayNameSchema, IceServerSchema, PeerIdSchema, PortSchema, type ArchiveLimits, type IceServer } from '../../../src-preload/contract';
 import { MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME_LENGTH, utf8Length } from '../../p2p/wire';
+import { MAX_INTERFACE_NAME_LENGTH, MAX_INTERFACES } from '../../p2p';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -68,9 +69,9 @@ export function parseInterfaceList(raw: string): Validation<string[]> {
     .split(',')
     .map((n) => n.trim())
     .filter((n) => n.length > 0);
-  if (names.length > 16) return { ok: false, error: 'At most 16 interfaces' };
-  const bad = names.find((n) => n.length > 64 || !/^[\w.:@-]+$/.test(n));
-  if (bad !== undefined) return { ok: false, error: `"${bad.slice(0, 64)}" is not an interface name (letters, digits, ".", ":", "@", "-", "_")` };
+  if (names.length > MAX_INTERFACES) return { ok: false, error: `At most ${MAX_INTERFACES} interfaces` };
+  const bad = names.find((n) => n.length > MAX_INTERFACE_NAME_LENGTH || !/^[\w.:@-]+$/.test(n));
+  if (bad !== undefined) return { ok: false, error: `"${bad.slice(0, MAX_INTERFACE_NAME_LENGTH)}" is not an interface name (letters, digits, ".", ":", "@", "-", "_")` };
   return { ok: true, value: [...new Set(names)] };
 }
 

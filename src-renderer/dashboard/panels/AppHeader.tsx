@@ -1,5 +1,7 @@
+import { QrCodeButton } from '../components/QrCodeButton';
 import { StatusPill } from '../components/StatusPill';
 import { useModel, useStore } from '../model-context';
+import { dashboardJoinUrl } from '../model/join-address';
 import { linkStatus } from './link-status';
 
 interface Props {
@@ -16,6 +18,9 @@ export function AppHeader({ onOpenSettings, onShowErrors }: Props) {
   useStore(model.personal);
   const status = linkStatus(link, host.state?.lan.defaultBroker != null);
   const last = errors.entries[errors.entries.length - 1] ?? null;
+  // Only a browser page has an address a phone can open (the app's window is `lan-party://app`, served to no one).
+  const web = model.bridge.kind === 'web';
+  const joinUrl = web && host.state ? dashboardJoinUrl(host.state.broker, window.location) : null;
 
   return (
     <header className="app-header">
@@ -55,6 +60,20 @@ export function AppHeader({ onOpenSettings, onShowErrors }: Props) {
           </span>
           {errors.unseen > 0 && last && <span className="error-indicator-text">{last.message}</span>}
         </button>
+        {web && (
+          <QrCodeButton
+            text={joinUrl}
+            label="address of this page"
+            title="Join from a phone"
+            hint="Scan with a phone or tablet on this LAN to open this page there."
+            testId="join-qr"
+          >
+            <span className="join-qr-long">Join from a phone</span>
+            <span className="join-qr-short" aria-hidden="true">
+              Join
+            </span>
+          </QrCodeButton>
+        )}
         <button type="button" className="btn" onClick={onOpenSettings} data-testid="open-settings">
           Settings
         </button>

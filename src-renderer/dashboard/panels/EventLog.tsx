@@ -5,8 +5,9 @@ import { EmptyState } from '../components/EmptyState';
 import { useModel, useStore } from '../model-context';
 import { dataFileName, DISPLAY_KIB } from '../model/event-data';
 import { EVENT_DATA_BUDGET } from '../model/event-feed';
-import { isTruncated, matchesFilter, type LoggedEvent } from '../model/event-ring';
+import { isTruncated, matchesFilter, matchesSource, type LoggedEvent } from '../model/event-ring';
 import { formatBinaryBytes, formatClock, formatCount } from '../model/format';
+import { instanceLabel, linkPeer, sourceOptions } from '../model/instances-view';
 
 /** Fixed row height: the virtualizer computes positions instead of measuring thousands of rows. */
 const ROW_HEIGHT = 26;
@@ -29,8 +30,11 @@ export function EventLog() {
   const model = useModel();
   const view = useStore(model.events.view);
   const host = useStore(model.host.view);
+  const instances = useStore(model.instances.state);
   const id = useId();
   const [filter, setFilter] = useState('');
+  /** '' = every source, 'self' = this dashboard's engine, else a game instance's id. */
+  const [source, setSource] = useState('');
   const [follow, setFollow] = useState(true);
   const scroller = useRef<HTMLDivElement>(null);
   const needle = filter.trim().toLowerCase();
@@ -43,17 +47,35 @@ export function EventLog() {
     return map;
   }, [host.state?.lan.instances]);
 
+  // Game instances by id for the rows' instance tag, and their links' peers: an event that arrived
+  // before its link was listed holds the link id (see peerOfLink) and is named once the link is known.
+  const instanceInfo = useMemo<InstanceInfo>(() => {
+    const names = new Map<string, string>();
+    const linkPeers = new Map<string, string>();
+    for (const i of instances.instances) {
+      names.set(i.id, `${i.gameName}: ${instanceLabel(i)}`);
+      for (const link of i.links) linkPeers.set(`${i.id}\n${link.id}`, linkPeer(link));
+    }
+    return { names, linkPeers };
+  }, [instances.instances]);
+  const sources = useMemo(() => {
+    const options = sourceOptions(instances);
+    // A closed instance stays selectable while it is the filter, so its events stay readable.
+    if (source !== '' && !options.some((o) => o.value === source)) options.push({ value: source, label: `instance ${source.slice(0, 6)} (closed)` });
+    return options;
+  }, [instances, source]);
+
   // With a filter, the matching sequence numbers; without one, the whole window (no work per event).
   const filtered = useMemo(() => {
-    if (needle === '') return null;
+    if (needle === '' && source === '') return null;
     const out: number[] = [];
     const nameOf = (peer: string): string | null => names.get(peer) ?? null;
     for (let seq = view.firstSeq; seq < view.nextSeq; seq += 1) {
       const entry = ring.at(seq);
-      if (entry && matchesFilter(entry, needle, nameOf)) out.push(seq);
+      if (entry && matchesSource(entry, source) && matchesFilter(entry, needle, nameOf)) out.push(seq);
     }
     return out;
-  }, [needle, view.firstSeq, view.nextSeq, ring, names]);
+  }, [needle, source, view.firstSeq, view.nextSeq, ring, names]);
 
   const count = filtered ? filtered.length : view.nextSeq - view.firstSeq;
   const seqAt = (index: number): number => (filtered ? (filtered[index] ?? -1) : view.firstSeq + index);
@@ -115,6 +137,20 @@ export function EventLog() {
           data-testid="event-filter"
           onChange={(e) => setFilter(e.target.value)}
         />
+        {host.state?.canControl && (
+          <>
+            <label htmlFor={`${id}-source`} className="visually-hidden">
+              Show events of
+            </label>
+            <select id={`${id}-source`} className="input log-source" value={source} onChange={(e) => setSource(e.target.value)} data-testid="event-source-filter">
+              {sources.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
         <button
           type="button"
           className={`btn btn-small${view.paused ? ' btn-primary' : ''}`}
@@ -129,6 +165,14 @@ export function EventLog() {
         </button>
         <span className="log-stats num" aria-live="off">
           <span data-testid="event-received">{formatCount(view.received)}</span> received · {formatCount(view.rate)}/s ·{' '}
+          {view.fromGames > 0 && (
+            <>
+              <span data-testid="event-from-games" title={view.gamesDropped > 0 ? `${formatCount(view.gamesDropped)} more were left out by the host (over its bound per push)` : undefined}>
+                {formatCount(view.fromGames)}
+              </span>{' '}
+              from games ·{' '}
+            </>
+          )}
           {filtered ? `${formatCount(filtered.length)} of ${formatCount(kept)} shown` : `${formatCount(kept)} kept`} ·{' '}
           <span data-testid="event-kept-bytes" title={`Event data kept (at most ${formatBinaryBytes(EVENT_DATA_BUDGET)}; older events keep their first ${DISPLAY_KIB} KiB)`}>
             {formatBinaryBytes(view.keptBytes)}
@@ -159,12 +203,14 @@ export function EventLog() {
       >
         {count === 0 ? (
           <EmptyState title={filtered ? 'No event matches the filter' : 'No events yet'} testId="event-log-empty">
-            {filtered ? 'Clear the filter to see every event.' : 'Events you send and receive appear here as they happen.'}
+            {filtered
+              ? 'Clear the filter or choose "All sources" to see every event.'
+              : 'Events you send and receive appear here as they happen, and those of the game instances hosted here.'}
           </EmptyState>
         ) : (
           <div className="log-canvas" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => (
-              <EventRow key={item.key} entry={ring.at(seqAt(item.index))} top={item.start} names={names} onDownload={download} />
+              <EventRow key={item.key} entry={ring.at(seqAt(item.index))} top={item.start} names={names} instanceInfo={instanceInfo} onDownload={download} />
             ))}
           </div>
         )}
@@ -190,15 +236,28 @@ interface EventRowProps {
   entry: LoggedEvent | undefined;
   top: number;
   names: ReadonlyMap<string, string>;
+  instanceInfo: InstanceInfo;
   onDownload: (seq: number) => void;
 }
 
-function EventRow({ entry, top, names, onDownload }: EventRowProps) {
+interface InstanceInfo {
+  /** Game instance id -> "Game: peer id". */
+  names: ReadonlyMap<string, string>;
+  /** "<instance id>\n<link id>" -> the link's remote peer. */
+  linkPeers: ReadonlyMap<string, string>;
+}
+
+function EventRow({ entry, top, names, instanceInfo, onDownload }: EventRowProps) {
   if (!entry) {
     return <div className="log-row log-row-gone" role="listitem" style={{ transform: `translateY(${top}px)` }} />;
   }
-  const peerName = entry.peer ? (names.get(entry.peer) ?? null) : null;
-  const peer = entry.direction === 'out' && entry.peer === '' ? 'all peers' : entry.peer;
+  const peer =
+    entry.instance !== ''
+      ? (instanceInfo.linkPeers.get(`${entry.instance}\n${entry.peer}`) ?? entry.peer)
+      : entry.direction === 'out' && entry.peer === ''
+        ? 'all peers'
+        : entry.peer;
+  const peerName = peer ? (names.get(peer) ?? null) : null;
   const truncated = isTruncated(entry);
   const preview = entry.display.length > DATA_PREVIEW || truncated ? `${entry.display.slice(0, DATA_PREVIEW)}…` : entry.display;
   return (
@@ -209,6 +268,7 @@ function EventRow({ entry, top, names, onDownload }: EventRowProps) {
         <span className="visually-hidden">{entry.direction === 'in' ? 'received from' : 'sent to'}</span>
       </span>
       <span className="log-peer" data-testid="event-sender" title={peerName ? `${peerName} (${peer})` : peer}>
+        {entry.instance !== '' && <InstanceTag entry={entry} instanceNames={instanceInfo.names} />}
         {peerName && <span className="log-peer-name">{peerName} </span>}
         {peer}
       </span>
@@ -226,6 +286,16 @@ function EventRow({ entry, top, names, onDownload }: EventRowProps) {
         )}
       </span>
     </div>
+  );
+}
+
+/** Which game instance an event belongs to: the instance's own side of the link ("dots: abc →"). */
+function InstanceTag({ entry, instanceNames }: { entry: LoggedEvent; instanceNames: ReadonlyMap<string, string> }) {
+  const name = instanceNames.get(entry.instance) ?? `instance ${entry.instance.slice(0, 6)}`;
+  return (
+    <span className="log-instance" data-testid="event-instance" data-instance-id={entry.instance} title={`Game instance ${name}`}>
+      {name} {entry.direction === 'in' ? '←' : '→'}{' '}
+    </span>
   );
 }
 

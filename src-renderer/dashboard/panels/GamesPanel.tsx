@@ -4,9 +4,11 @@ import { CopyButton } from '../components/CopyButton';
 import { EmptyState } from '../components/EmptyState';
 import { FieldMessage } from '../components/FieldMessage';
 import { Panel } from '../components/Panel';
+import { QrCodeButton } from '../components/QrCodeButton';
 import { Switch } from '../components/Switch';
 import { useModel, useStore } from '../model-context';
 import { lanGames } from '../model/games';
+import { joinHostname } from '../model/join-address';
 
 /** Web games on the LAN: host one from this machine, play any. */
 export function GamesPanel() {
@@ -15,6 +17,9 @@ export function GamesPanel() {
   const state = host.state;
   const selfHostname = model.bridge.kind === 'web' ? window.location.hostname : null;
   const games = state ? lanGames(state.lan, selfHostname) : [];
+  // The same games as a phone on the LAN opens them: this host's by its LAN address, never loopback.
+  const joinHost = state ? joinHostname(state.broker, model.bridge.kind === 'web' ? window.location : null) : null;
+  const joinUrls = new Map(state ? lanGames(state.lan, joinHost).map((game) => [game.key, game.url]) : []);
 
   return (
     <Panel id="games" title="Games" summary={<span className="muted">{games.length === 1 ? '1 on the LAN' : `${games.length} on the LAN`}</span>}>
@@ -41,6 +46,16 @@ export function GamesPanel() {
               </div>
               <div className="instance-actions">
                 <CopyButton text={game.url} label={`address of ${game.name}`} compact />
+                <QrCodeButton
+                  text={joinUrls.get(game.key) ?? game.url}
+                  label={`address of ${game.name}`}
+                  title={`Join ${game.name} from a phone`}
+                  hint="Scan with a phone or tablet on this LAN to open the game there."
+                  className="btn btn-ghost btn-small"
+                  testId="game-qr"
+                >
+                  QR code
+                </QrCodeButton>
                 <button type="button" className="btn btn-small btn-primary" onClick={() => void model.host.playGame(game.url)} aria-label={`Play ${game.name}`}>
                   Play
                 </button>

@@ -31,7 +31,18 @@ export function LanPanel() {
 
   const others = lan ? lan.instances.filter((i) => !i.self).length : 0;
   return (
-    <Panel id="lan" title="LAN" summary={lan ? <DiscoveryPill lan={lan} /> : null}>
+    <Panel
+      id="lan"
+      title="LAN"
+      summary={
+        lan ? (
+          <>
+            <TrustPill lan={lan} />
+            <DiscoveryPill lan={lan} />
+          </>
+        ) : null
+      }
+    >
       <h3 className="subheading">
         Machines <span className="count">{lan ? lan.instances.length : 0}</span>
       </h3>
@@ -55,6 +66,22 @@ function DiscoveryPill({ lan }: { lan: LanState }) {
   const text = { running: 'Discovering', starting: 'Starting…', error: 'Discovery failed', off: 'Discovery off' }[lan.discovery];
   return (
     <StatusPill tone={tone} testId="discovery-state" title={lan.lastError ?? undefined}>
+      {text}
+    </StatusPill>
+  );
+}
+
+/** Which instances may be the default broker: any (no code), party members, or one pinned by hand. */
+function TrustPill({ lan }: { lan: LanState }) {
+  const trust = lan.trust ?? { mode: 'open' };
+  const [tone, text, title] =
+    trust.mode === 'party'
+      ? (['ok', 'Party code', 'Only machines with this party’s code can be the default broker'] as const)
+      : trust.mode === 'pinned'
+        ? (['ok', 'Pinned broker', 'The default broker was pinned by hand on this host'] as const)
+        : (['neutral', 'No party code', 'Any LAN Party on this LAN can be the default broker (set a party code in the settings to change that)'] as const);
+  return (
+    <StatusPill tone={tone} testId="lan-trust" title={title}>
       {text}
     </StatusPill>
   );
@@ -101,6 +128,10 @@ function InstanceRow({ instance, isDefault, link, clockOffset }: { instance: Lan
   const peerId = instance.peerId;
   const connected = peerId !== null && peers.some((p) => p.peerId === peerId);
   const canDial = peerId !== null && peerId !== link.id && !connected && link.state === 'connected';
+  const host = useStore(model.host.view).state;
+  const pinned = host?.lan.trust?.mode === 'pinned' && host.lan.trust.instanceId === instance.instanceId;
+  // Pinning is a host setting: only a page that controls the host offers it.
+  const canPin = host?.canControl === true && broker !== null && !pinned && instance.party?.member !== false;
 
   return (
     <li className="instance" data-testid="lan-instance" data-instance-id={instance.instanceId}>
@@ -110,6 +141,16 @@ function InstanceRow({ instance, isDefault, link, clockOffset }: { instance: Lan
         {isDefault && (
           <span className="tag tag-ok" data-testid="default-broker">
             default broker
+          </span>
+        )}
+        {instance.party && !instance.party.member && (
+          <span className="tag tag-warn" data-testid="not-in-party" title={`Not in this party: ${instance.party.reason}`}>
+            not in this party
+          </span>
+        )}
+        {pinned && (
+          <span className="tag" data-testid="pinned-broker">
+            pinned
           </span>
         )}
       </div>
@@ -124,6 +165,17 @@ function InstanceRow({ instance, isDefault, link, clockOffset }: { instance: Lan
         {broker && instance.address && !onThisBroker && (
           <button type="button" className="btn btn-small" onClick={() => model.joinBroker(instance)} aria-label={`Join the broker of ${instance.name}`}>
             Join broker
+          </button>
+        )}
+        {canPin && (
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void model.updateHostSettings({ pinnedBroker: instance.instanceId })}
+            aria-label={`Always use the broker of ${instance.name}`}
+            data-testid="pin-broker"
+          >
+            Pin broker
           </button>
         )}
         {canDial && (

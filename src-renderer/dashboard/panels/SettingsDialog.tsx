@@ -5,6 +5,7 @@ import { Switch } from '../components/Switch';
 import { useModel, useStore } from '../model-context';
 import { parseInterfaceList, validateArchiveLimit, validateBrokerKey, validateBrokerPath, validateIceServer, validatePerAddressLimit, validatePort } from '../model/validation';
 import { DisplayNameForm } from './DisplayNameForm';
+import { PartySettings } from './PartySettings';
 
 interface Props {
   open: boolean;
@@ -47,6 +48,7 @@ export function SettingsDialog({ open, onClose }: Props) {
           </Section>
           {settings && canControl ? (
             <>
+              <PartySettings settings={settings} lan={host.state?.lan ?? null} />
               <BrokerSettings settings={settings} />
               <IceServerSettings servers={settings.iceServers} />
               <InterfaceSettings interfaces={settings.interfaces} />

@@ -1,0 +1,191 @@
+/**
+ * Attacks on the game agent's socket (issue 11, item 6), against a real
+ * `lan-party host` serving two games, from real Chromium pages:
+ * 1. a page of another origin (a site on loopback, and the other hosted game)
+ *    opens the agent socket of a game: refused, nothing listed;
+ * 2. a hosted game's own page floods its agent socket: the excess is dropped
+ *    unparsed (only what fits the rate is taken), the host stays responsive;
+ * 3. it sends a message over the size bound: closed, with a reason saying so;
+ * 4. it claims another live instance's id, and reports about it: refused,
+ *    the other instance's record untouched.
+ * The page code runs with `page.evaluate` in the game's page, i.e. exactly
+ * what a hosted game's own script can do.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { HostState } from '../../src-preload/contract.js';
+import { AGENT_LIMITS, AGENT_PATH, type InstancesState } from '../../src-preload/game-agent-protocol.js';
+import { recordAttack } from '../fixtures/attack-table.js';
+import { callBridge } from '../fixtures/bridge.js';
+import { startFixtureServer, type FixtureServer } from '../fixtures/fixture-origin.js';
+import { startHost, type RunningHost } from '../fixtures/host.js';
+
+let parent: string;
+let host: RunningHost;
+let elsewhere: FixtureServer;
+let gameUrl: string;
+let otherGameUrl: string;
+
+test.beforeAll(async () => {
+  parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-agent-attack-'));
+  for (const name of ['target', 'other']) {
+    fs.mkdirSync(path.join(parent, name));
+    fs.writeFileSync(path.join(parent, name, 'index.html'), `<!doctype html><title>${name}</title><p>${name}</p>`);
+  }
+  host = await startHost({ args: ['--game', path.join(parent, 'target'), '--game', path.join(parent, 'other')] });
+  const state = (await callBridge(host.port, 'getHostState')) as HostState;
+  const port = (name: string): number => state.games.find((game) => game.name === name)?.port ?? 0;
+  gameUrl = `http://127.0.0.1:${port('target')}/`;
+  otherGameUrl = `http://127.0.0.1:${port('other')}/`;
+  elsewhere = await startFixtureServer(undefined, {
+    route: (_req, res, url) => {
+      if (url.pathname !== '/site.html') return false;
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>elsewhere</title>');
+      return true;
+    },
+  });
+});
+
+test.afterAll(async () => {
+  await elsewhere.close();
+  expect(await host.stop()).toBe(0);
+  fs.rmSync(parent, { recursive: true, force: true });
+});
+
+async function instances(): Promise<InstancesState['instances']> {
+  return ((await callBridge(host.port, 'getInstances')) as InstancesState).instances;
+}
+
+interface SocketOutcome {
+  opened: boolean;
+  code: number | null;
+  reason: string;
+}
+
+/** In the page: opens the agent socket of `target`, runs `script` once open, and resolves with how it ended (or stayed open). */
+async function attack(page: Page, target: string, messages: string[], waitMs = 1_500): Promise<SocketOutcome> {
+  return page.evaluate(
+    async ({ url, messages, waitMs }) =>
+      new Promise<SocketOutcome>((resolve) => {
+        const ws = new WebSocket(url);
+        let opened = false;
+        const timer = setTimeout(() => resolve({ opened, code: null, reason: '' }), waitMs);
+        ws.onopen = () => {
+          opened = true;
+          for (const message of messages) ws.send(message);
+        };
+        ws.onclose = (event) => {
+          clearTimeout(timer);
+          resolve({ opened, code: event.code, reason: event.reason });
+        };
+      }),
+    { url: `${target.replace(/^http/, 'ws').replace(/\/$/, '')}${AGENT_PATH}`, messages, waitMs },
+  );
+}
+
+const hello = (instance: string): string => JSON.stringify({ type: 'hello', instance, page: '/', slot: null });
+function report(sent: number, peerId = 'me'): string {
+  const link = {
+    id: 'l1',
+    peer: 'someone',
+    label: 'dc_x',
+    state: 'open',
+    reliable: true,
+    rttMs: 1,
+    candidate: 'host',
+    sent: { messages: sent, bytes: sent },
+    received: { messages: 0, bytes: 0 },
+  };
+  return JSON.stringify({ type: 'report', links: [link], events: [], names: [], droppedEvents: 0, peerId });
+}
+
+async function open(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+test('a page of another origin cannot open a game agent socket', async ({ browser }, testInfo) => {
+  const site = await open(browser, `${elsewhere.origin}/site.html`);
+  const other = await open(browser, otherGameUrl);
+  const fromSite = await attack(site, gameUrl, [hello('5115115115115115')]);
+  const fromOtherGame = await attack(other, gameUrl, [hello('0707070707070707')]);
+  expect(fromSite.opened).toBe(false);
+  expect(fromOtherGame.opened).toBe(false);
+  const ids = (await instances()).map((instance) => instance.id);
+  expect(ids).not.toContain('5115115115115115');
+  expect(ids).not.toContain('0707070707070707');
+  recordAttack(testInfo, {
+    attack: "a site's page and another hosted game's page open a game's agent socket",
+    attempts: 2,
+    outcome: 'refused at the handshake (Origin is not the game origin), nothing listed',
+  });
+  await site.context().close();
+  await other.context().close();
+});
+
+test("a game page flooding its agent socket gets only the rate's worth taken", async ({ browser }, testInfo) => {
+  const page = await open(browser, gameUrl);
+  const flood = 5_000;
+  const messages = [hello('f100df100df100df'), ...Array.from({ length: flood }, (_, i) => report(i + 1))];
+  const outcome = await attack(page, gameUrl, messages, 3_000);
+  expect(outcome.opened).toBe(true);
+  const started = Date.now();
+  const listed = (await instances()).find((instance) => instance.id === 'f100df100df100df');
+  // Still answering at once after the flood.
+  expect(Date.now() - started).toBeLessThan(2_000);
+  // Only the first messages of each second were taken: the link's count is one of the first reports', not the last's.
+  const taken = listed?.links[0]?.sent.messages ?? 0;
+  expect(taken).toBeGreaterThan(0);
+  expect(taken).toBeLessThan(10 * AGENT_LIMITS.maxMessagesPerSecond);
+  recordAttack(testInfo, {
+    attack: 'a hosted game floods its agent socket with reports',
+    attempts: flood,
+    outcome: `over ${AGENT_LIMITS.maxMessagesPerSecond}/s dropped unparsed (last report taken: #${taken}); host responsive`,
+  });
+  await page.context().close();
+});
+
+test('a game page sending a message over the size bound is closed with a reason', async ({ browser }, testInfo) => {
+  const page = await open(browser, gameUrl);
+  const big = JSON.stringify({ type: 'report', pad: 'x'.repeat(AGENT_LIMITS.maxMessageBytes + 1) });
+  const outcome = await attack(page, gameUrl, [hello('b16b16b16b16b16b'), big], 5_000);
+  expect(outcome).toMatchObject({ opened: true, code: 1009 });
+  expect(outcome.reason).toContain(`at most ${AGENT_LIMITS.maxMessageBytes} bytes`);
+  recordAttack(testInfo, {
+    attack: 'a hosted game sends a 64 KiB+ agent message',
+    attempts: 1,
+    outcome: `socket closed 1009 "${outcome.reason}"`,
+  });
+  await page.context().close();
+});
+
+test('a game page cannot take over or report about another instance', async ({ browser }, testInfo) => {
+  const honest = await open(browser, gameUrl);
+  const liar = await open(browser, gameUrl);
+  const victim = '1234123412341234';
+  // The honest page's socket stays open for the whole test (the page closing at the end ends it).
+  const held = attack(honest, gameUrl, [hello(victim), report(7, 'honest')], 8_000).catch(() => null);
+  await expect.poll(async () => (await instances()).find((instance) => instance.id === victim)?.links[0]?.sent.messages).toBe(7);
+  const takeover = await attack(liar, gameUrl, [hello(victim), report(999, 'liar')]);
+  // Reports never name an instance: one that tries is not the protocol.
+  const named = await attack(liar, gameUrl, [hello('1a1a1a1a1a1a1a1a'), JSON.stringify({ ...JSON.parse(report(999, 'liar')), instance: victim })]);
+  expect(takeover.code).toBe(1008);
+  expect(takeover.reason).toContain('instance id is in use');
+  expect(named.opened).toBe(true);
+  const record = (await instances()).find((instance) => instance.id === victim);
+  expect(record).toMatchObject({ peerId: 'honest' });
+  expect(record?.links[0]?.sent.messages).toBe(7);
+  recordAttack(testInfo, {
+    attack: "a hosted game claims another live instance's id, and names it in a report",
+    attempts: 2,
+    outcome: 'hello refused (1008 instance id in use); the report is invalid and dropped; the other instance untouched',
+  });
+  await honest.context().close();
+  await liar.context().close();
+  await held;
+});
