@@ -76,6 +76,37 @@ export interface PingPongResult {
   lost: number;
 }
 
+/** Payload of every ping: a typical small game event (a position update), not an empty string. */
+const PING_BODY = '{"x":123.45,"y":678.9,"a":1}';
+
+/** One sequential ping at a time to `remoteId`: resolves true when its pong comes back, false after `timeoutMs`. */
+function pinger(peer: BenchPeer, remoteId: string, timeoutMs: number): () => Promise<boolean> {
+  let seq = 0;
+  let pending: { seq: string; resolve: (ok: boolean) => void } | null = null;
+  peer.onEvent((name, data) => {
+    if (name === 'pong' && pending && data === pending.seq) pending.resolve(true);
+  });
+  return () => {
+    seq += 1;
+    const tag = `${seq}|${PING_BODY}`;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        pending = null;
+        resolve(false);
+      }, timeoutMs);
+      pending = {
+        seq: tag,
+        resolve: (value) => {
+          clearTimeout(timer);
+          pending = null;
+          resolve(value);
+        },
+      };
+      peer.send(remoteId, 'ping', tag);
+    });
+  };
+}
+
 /**
  * Sequential ping-pong: `samples` round trips after `warmup` unrecorded ones,
  * each `gapMs` after the previous answer (0: back to back; a baseline for
@@ -84,31 +115,12 @@ export interface PingPongResult {
 export async function pingPong(peer: BenchPeer, remoteId: string, samples: number, warmup: number, timeoutMs = 2_000, gapMs = 0): Promise<PingPongResult> {
   const rtts: number[] = [];
   let lost = 0;
-  let seq = 0;
-  let pending: { seq: string; resolve: (ok: boolean) => void } | null = null;
-  peer.onEvent((name, data) => {
-    if (name === 'pong' && pending && data === pending.seq) pending.resolve(true);
-  });
-  // Payload: a typical small game event (a position update), not an empty string.
-  const body = '{"x":123.45,"y":678.9,"a":1}';
+  const ping = pinger(peer, remoteId, timeoutMs);
   for (let i = 0; i < warmup + samples; i += 1) {
     if (gapMs > 0 && i > 0) await sleep(gapMs);
-    seq += 1;
-    const tag = `${seq}|${body}`;
     const t0 = performance.now();
-    const ok = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      pending = {
-        seq: tag,
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-      };
-      peer.send(remoteId, 'ping', tag);
-    });
+    const ok = await ping();
     const rtt = performance.now() - t0;
-    pending = null;
     if (!ok) lost += 1;
     else if (i >= warmup) rtts.push(rtt);
   }
@@ -130,33 +142,13 @@ export interface PingBatchResult {
 export async function pingPongBatches(peer: BenchPeer, remoteId: string, batches: number, perBatch: number, warmup: number, timeoutMs = 2_000): Promise<PingBatchResult> {
   const means: number[] = [];
   let lost = 0;
-  let seq = 0;
-  let pending: { seq: string; resolve: (ok: boolean) => void } | null = null;
-  peer.onEvent((name, data) => {
-    if (name === 'pong' && pending && data === pending.seq) pending.resolve(true);
-  });
-  const body = '{"x":123.45,"y":678.9,"a":1}';
-  const once = (): Promise<boolean> => {
-    seq += 1;
-    const tag = `${seq}|${body}`;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      pending = {
-        seq: tag,
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-      };
-      peer.send(remoteId, 'ping', tag);
-    });
-  };
-  for (let i = 0; i < warmup; i += 1) if (!(await once())) lost += 1;
+  const ping = pinger(peer, remoteId, timeoutMs);
+  for (let i = 0; i < warmup; i += 1) if (!(await ping())) lost += 1;
   for (let b = 0; b < batches; b += 1) {
     const t0 = performance.now();
     let ok = true;
     for (let i = 0; i < perBatch; i += 1) {
-      if (!(await once())) {
+      if (!(await ping())) {
         ok = false;
         lost += 1;
       }
@@ -164,7 +156,6 @@ export async function pingPongBatches(peer: BenchPeer, remoteId: string, batches
     // A batch with a lost ping holds a 2 s timeout: not a round trip.
     if (ok) means.push((performance.now() - t0) / perBatch);
   }
-  pending = null;
   return { means, lost };
 }
 
