@@ -48,19 +48,6 @@ export function formatDuration(ms: number): string {
   return `${d} d ${String(h % 24).padStart(2, '0')} h`;
 }
 
-/** How long ago, coarse on purpose (it is re-rendered every second): "just now", "12 s ago", "3 min ago". */
-export function formatAgo(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  if (ms < 2_000) return 'just now';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s} s ago`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ago`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h ago`;
-  return `${Math.floor(h / 24)} d ago`;
-}
-
 /**
  * How far this page's clock is ahead of the host's, in ms. A LAN without
  * internet often has no time server, so machines' clocks can differ by

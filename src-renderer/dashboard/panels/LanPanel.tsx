@@ -6,7 +6,7 @@ import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/use-now';
 import { useModel, useStore } from '../model-context';
 import type { LinkView } from '../model/p2p-session';
-import { formatAgo, hostClockOffset, hostPort } from '../model/format';
+import { formatDuration, hostClockOffset, hostPort } from '../model/format';
 import { listPlayers, type PlayerRow } from '../model/players';
 
 /** The LAN: LAN Party instances found over mDNS, and the players registered on our broker. */
@@ -158,8 +158,12 @@ function InstanceRow({ instance, isDefault, link, clockOffset }: { instance: Lan
         <span>{instance.address ? hostPort(instance.address, instance.httpPort) : 'no reachable address'}</span>
         <span>{broker ? `broker :${broker.port}` : 'no broker'}</span>
         <span title="Peer id advertised by this instance">{peerId ? <code>{peerId}</code> : 'no peer yet'}</span>
-        {/* lastSeen is the host's clock: compare it with the host's "now", not this page's. */}
-        <span>{instance.self ? 'now' : `seen ${formatAgo(now - clockOffset - instance.lastSeen)}`}</span>
+        {/*
+          A listed instance is alive: its neighbour on the ring pings it every second and it is dropped within about 3.3 s of
+          going silent, while its record is re-announced only every 20-200 s. So how long it has been listed says more than
+          when its record was last heard. firstSeen is the host's clock: compare it with the host's "now", not this page's.
+        */}
+        <span>{instance.self ? 'this machine' : `on the LAN for ${formatDuration(now - clockOffset - instance.firstSeen)}`}</span>
       </div>
       <div className="instance-actions">
         {broker && instance.address && !onThisBroker && (
