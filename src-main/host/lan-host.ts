@@ -105,7 +105,6 @@ export class LanHost {
     this.games = new GameHost(this.http, {
       agentRoutes: (game) => gameAgentRoutes(this.agents, this.relay, game),
       shimFile: options.shimFile,
-      // The game's page reached <address>:<game port>: its broker is at that address (and the broker's own port).
       bindHost: options.bindHost,
       // The launch port decides (a changed port applies at the next launch): fixed -> the ports after ours, 0 -> ephemeral.
       firstGamePort: () => (options.settings.broker.port === 0 ? 0 : (this.http.port ?? 0) + 1),
