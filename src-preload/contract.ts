@@ -334,6 +334,8 @@ export interface RecordingPage {
   truncated: boolean;
 }
 export const RECORDING_PAGE_MAX_BYTES = 1024 * 1024;
+/** A trace recorded for a dashboard (kept in the host's memory): ~100,000 lines of ~300 bytes, read in RECORDING_PAGE_MAX_BYTES pages. */
+export const MEMORY_TRACE_MAX_BYTES = 32 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------
 // Channels

@@ -12,12 +12,10 @@
  * `truncated` (its last line says so too).
  */
 import fs from 'node:fs';
-import { RECORDING_PAGE_MAX_BYTES, type RecordingPage } from '../../../src-preload/contract.js';
+import { MEMORY_TRACE_MAX_BYTES, RECORDING_PAGE_MAX_BYTES, type RecordingPage } from '../../../src-preload/contract.js';
 import type { InstancesState } from '../../../src-preload/game-agent-protocol.js';
 import type { DirectedConditions } from '../../../src-preload/network-conditions.js';
 
-/** A dashboard's trace: ~100,000 lines of ~300 bytes; read in 1 MiB pages. */
-export const MEMORY_TRACE_MAX_BYTES = 32 * 1024 * 1024;
 /** A CLI run's trace on disk: hours of a busy game (a 2-player 60 Hz game writes ~4 MB a minute). */
 export const FILE_TRACE_MAX_BYTES = 1024 * 1024 * 1024;
 export const TRACE_FORMAT_VERSION = 1;

@@ -9,7 +9,7 @@
  * invokes, so the feed subscribes only while the host says this page
  * controls it, and forgets everything when it no longer does.
  */
-import { RECORDING_PAGE_MAX_BYTES, type LanPartyApi, type RecordingPage } from '../../../src-preload/contract';
+import { MEMORY_TRACE_MAX_BYTES, RECORDING_PAGE_MAX_BYTES, type LanPartyApi, type RecordingPage } from '../../../src-preload/contract';
 import type { InstanceEvents, InstancesState } from '../../../src-preload/game-agent-protocol';
 import { NO_CONDITIONS, type DirectedConditions, type NetworkPresetId } from '../../../src-preload/network-conditions';
 import { Store } from './store';
@@ -29,10 +29,11 @@ export type InstancesApi = Pick<
 
 /**
  * Most a trace download reads, in pages of RECORDING_PAGE_MAX_BYTES: twice the
- * host's bound on a dashboard's trace (32 MiB, trace-recorder.ts), so a whole
- * trace always fits and a host that never ends its pages cannot fill the tab.
+ * host's bound on a dashboard's trace (pages end on whole lines, so they are
+ * not all full), so a whole trace always fits and a host that never ends its
+ * pages cannot fill the tab.
  */
-export const TRACE_DOWNLOAD_MAX_PAGES = 64;
+export const TRACE_DOWNLOAD_MAX_PAGES = Math.ceil((2 * MEMORY_TRACE_MAX_BYTES) / RECORDING_PAGE_MAX_BYTES);
 
 /**
  * Reads a whole trace, page after page, into one JSONL text. Stops with an
