@@ -48,7 +48,13 @@ export default defineConfig({
       emptyOutDir: true,
       // Browser players load it over the LAN: ship it minified (electron-vite does not by default).
       minify: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
+      // Two pages: the dashboard, and the test bench (`bench.html?game=<id>&count=<N>`, issue 12).
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-renderer/index.html'),
+          bench: resolve(import.meta.dirname, 'src-renderer/bench.html'),
+        },
+      },
     },
   },
 });

@@ -26,6 +26,7 @@ import { lanStartScenario } from './scenarios/lan-start.js';
 import { meshFanOutScenario } from './scenarios/mesh-fanout.js';
 import { rttScenario } from './scenarios/rtt.js';
 import type { Scenario } from './scenarios/scenario.js';
+import { testBenchScenario } from './scenarios/test-bench.js';
 import { throughputScenario } from './scenarios/throughput.js';
 
 /** In the order of the issue's table, but host start and discovery share one scenario (the same host starts). */
@@ -42,6 +43,8 @@ const SCENARIOS: readonly Scenario[] = [
   // Issue 11: the game agent.
   agentOverheadScenario,
   conditioningScenario,
+  // Issue 12: the test bench.
+  testBenchScenario,
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] | null; render: boolean; merge: boolean } {

@@ -10,7 +10,8 @@ import { isLanGameUrl } from './host/lan-game-url.js';
 import type { LanHost } from './host/lan-host.js';
 import { gameWebPreferences, registerGameWindow } from './security.js';
 
-export function electronGameHandlers(host: LanHost, parent: () => BrowserWindow | null): TransportHandlers {
+/** `openBench`: the test bench's own window (bench-window.ts). */
+export function electronGameHandlers(host: LanHost, parent: () => BrowserWindow | null, openBench: TransportHandlers['openBench']): TransportHandlers {
   return {
     async chooseGamePath({ kind }) {
       const owner = parent();
@@ -28,5 +29,6 @@ export function electronGameHandlers(host: LanHost, parent: () => BrowserWindow 
       void win.loadURL(url);
       return { opened: true };
     },
+    openBench,
   };
 }

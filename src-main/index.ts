@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
-import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, type WebContents } from 'electron';
 import { eventChannels } from '../src-preload/contract.js';
 import { PAGE_HEADERS } from './host/content-security-policy.js';
 import { createInvokeHandlers, forwardHostEvents } from './host/host-api.js';
@@ -15,6 +15,7 @@ import { LanHost } from './host/lan-host.js';
 import { defaultSettings } from './host/settings.js';
 import { loadSettings, saveSettings } from './host/settings-store.js';
 import { resolveInside } from './host/static-files.js';
+import { BenchWindows } from './bench-window.js';
 import { electronGameHandlers } from './game-window.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
 import { APP_ORIGIN, APP_SCHEME } from './app-origin.js';
@@ -93,8 +94,16 @@ async function onReady(): Promise<void> {
   serveAppScheme();
   host = await startHost();
   const appOrigin = devServerUrl ?? APP_ORIGIN;
-  const handlers = createInvokeHandlers(host, true, electronGameHandlers(host, () => mainWindow));
-  registerIpcHandlers(ipcMain, createSenderCheck(() => mainWindow?.webContents ?? null, appOrigin), handlers);
+  const lanHost = host;
+  const benches = new BenchWindows({
+    preloadPath,
+    pageOrigin: appOrigin.replace(/\/$/, ''),
+    forwardEvents: (send) => forwardHostEvents(lanHost, true, send),
+  });
+  const handlers = createInvokeHandlers(host, true, electronGameHandlers(host, () => mainWindow, (input) => benches.open(input)));
+  // Trusted senders: the main window's main frame, and each bench window's (both our page, with control).
+  const trusted = (): WebContents[] => [mainWindow?.webContents ?? null, ...benches.contents()].filter((c): c is WebContents => c !== null);
+  registerIpcHandlers(ipcMain, (event) => trusted().some((contents) => createSenderCheck(() => contents, appOrigin)(event)), handlers);
   mainWindow = createWindow();
   const win = mainWindow;
   const unsubscribe = forwardHostEvents(host, true, (event, payload) => {

@@ -4,11 +4,13 @@
  * project allows; everything it checks is ipc.ts's own logic.
  */
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import { describe, expect, it, vi } from 'vitest';
-import { invokeChannels, type InvokeHandlers, type InvokeReply } from '../src-preload/contract.js';
+import { describe, expect, it } from 'vitest';
+import { invokeChannels, type InvokeHandlers, type InvokeName, type InvokeReply } from '../src-preload/contract.js';
 import { createSenderCheck, FOREIGN_SENDER, registerIpcHandlers, type IpcMainLike } from './ipc.js';
 
 type Listener = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+
+const ECHO = Symbol('echo the input');
 
 function mockIpcMain(): IpcMainLike & { listeners: Map<string, Listener> } {
   const listeners = new Map<string, Listener>();
@@ -19,34 +21,17 @@ function mockIpcMain(): IpcMainLike & { listeners: Map<string, Listener> } {
   };
 }
 
+/** Every channel answers null and records its call; a channel added to the contract needs no line here. */
 function mockHandlers(): InvokeHandlers & { calls: string[] } {
   const calls: string[] = [];
-  const record = (name: string, value: unknown) => () => {
+  const record = (name: string, value: unknown) => (input: unknown) => {
     calls.push(name);
-    return value as never;
+    return (value === ECHO ? input : value) as never;
   };
-  return {
-    calls,
-    getHostState: record('getHostState', {}),
-    getLanState: record('getLanState', {}),
-    startBroker: record('startBroker', { running: true }),
-    stopBroker: record('stopBroker', { running: false }),
-    getSettings: record('getSettings', {}),
-    updateSettings: vi.fn((patch) => {
-      calls.push('updateSettings');
-      return patch as never;
-    }),
-    setOwnPeerId: record('setOwnPeerId', null),
-    hostGame: record('hostGame', {}),
-    stopHostingGame: record('stopHostingGame', null),
-    chooseGamePath: record('chooseGamePath', { supported: true, path: null }),
-    playGame: record('playGame', { opened: true }),
-    getInstances: record('getInstances', { instances: [], recording: null }),
-    setNetworkConditions: record('setNetworkConditions', { instances: [], recording: null }),
-    startRecording: record('startRecording', null),
-    stopRecording: record('stopRecording', null),
-    getRecording: record('getRecording', { text: '', lines: 0, nextLine: null, truncated: false }),
-  };
+  const replies: Partial<Record<InvokeName, unknown>> = { startBroker: { running: true }, stopBroker: { running: false }, updateSettings: ECHO };
+  const names = Object.keys(invokeChannels) as InvokeName[];
+  const handlers = Object.fromEntries(names.map((name) => [name, record(name, replies[name] ?? null)])) as Record<InvokeName, ReturnType<typeof record>>;
+  return { ...handlers, calls };
 }
 
 const APP = 'lan-party://app';

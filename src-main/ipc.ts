@@ -1,21 +1,17 @@
 /**
  * The contract bound to `ipcMain`. Every handler first checks that the sender
- * is our own window's main frame on our own origin, then parses the input with
- * the contract's schema; a refusal or an invalid input is answered with a clear
- * error and changes nothing.
+ * is our own window's main frame on our own origin (the gate, the only thing
+ * this transport adds), then hands the call to the one dispatcher
+ * (host/invoke-dispatch.ts: parse with the contract's schema, call, reply); a
+ * refusal or an invalid input is answered with a clear error and changes nothing.
  *
  * Electron is taken as parameters (types only here), so this module is unit
  * tested with a fake ipcMain, the one mock the project allows.
  */
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import {
-  invokeChannels,
-  parseInvokeInput,
-  type InvokeHandlers,
-  type InvokeName,
-  type InvokeReply,
-} from '../src-preload/contract.js';
+import { invokeChannels, type InvokeHandlers, type InvokeName, type InvokeReply } from '../src-preload/contract.js';
 import { originOf } from './app-origin.js';
+import { createInvokeDispatcher } from './host/invoke-dispatch.js';
 
 export interface IpcMainLike {
   handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
@@ -42,18 +38,12 @@ export function createSenderCheck(getWindowContents: () => WebContents | null, a
 
 /** Registers one handler per contract channel; returns a function that removes them all. */
 export function registerIpcHandlers(ipcMain: IpcMainLike, isTrustedSender: SenderCheck, handlers: InvokeHandlers): () => void {
+  const dispatch = createInvokeDispatcher(handlers);
   const names = Object.keys(invokeChannels) as InvokeName[];
   for (const name of names) {
     ipcMain.handle(invokeChannels[name].channel, async (event, raw): Promise<InvokeReply> => {
       if (!isTrustedSender(event)) return { ok: false, error: FOREIGN_SENDER };
-      const parsed = parseInvokeInput(name, raw);
-      if (!parsed.ok) return { ok: false, error: parsed.error };
-      try {
-        const handler = handlers[name] as (input: unknown) => unknown;
-        return { ok: true, value: (await handler(parsed.value)) ?? null };
-      } catch (error) {
-        return { ok: false, error: error instanceof Error ? error.message : String(error) };
-      }
+      return dispatch(name, raw);
     });
   }
   return () => {

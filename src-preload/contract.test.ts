@@ -67,7 +67,7 @@ describe('bridge handshake protocols', () => {
   });
 
   it('makes settings a control channel: players get none', () => {
-    expect(invokeChannels.getSettings.access).toBe('control');
+    expect(invokeChannels.updateSettings.access).toBe('control');
   });
 });
 

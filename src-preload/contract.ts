@@ -14,7 +14,7 @@
  * the engine's limits (src-renderer/p2p/limits.ts: plain values, no imports).
  */
 import { z } from 'zod';
-import type { InstanceEvents, InstancesState } from './game-agent-protocol.js';
+import { BENCH_LIMITS, type InstanceEvents, type InstancesState } from './game-agent-protocol.js';
 import { GetRecordingSchema, SetNetworkConditionsSchema } from './game-agent-schemas.js';
 import * as limits from '../src-renderer/p2p/limits.js';
 
@@ -180,6 +180,7 @@ export interface BrokerState {
    * a dashboard receives stays small whatever the LAN's clients do.
    */
   clientIds: string[];
+  /** Registered clients in total: not `clientIds.length`, which stops at BROKER_STATE_MAX_CLIENT_IDS. */
   clients: number;
   /** Epoch ms when the broker started, null when stopped. */
   startedAt: number | null;
@@ -292,7 +293,6 @@ export interface LanState {
 
 interface HostStateBase {
   instanceId: string;
-  displayName: string;
   /** 'electron' when the contract is served over IPC, 'headless' over the WebSocket bridge. */
   mode: 'electron' | 'headless';
   broker: BrokerState;
@@ -355,8 +355,6 @@ export const invokeChannels = {
   getLanState: { channel: 'lan-party:lan:get-state', access: 'player', input: NoInput, output: z.custom<LanState>() },
   startBroker: { channel: 'lan-party:broker:start', access: 'control', input: NoInput, output: z.custom<BrokerState>() },
   stopBroker: { channel: 'lan-party:broker:stop', access: 'control', input: NoInput, output: z.custom<BrokerState>() },
-  /** Control only: the settings carry TURN credentials and the host's interfaces (players get `settings: null` in the host state). */
-  getSettings: { channel: 'lan-party:settings:get', access: 'control', input: NoInput, output: z.custom<Settings>() },
   updateSettings: {
     channel: 'lan-party:settings:update',
     access: 'control',
@@ -401,6 +399,25 @@ export const invokeChannels = {
     input: z.object({ url: z.string().max(2048).regex(/^https?:\/\//, 'a game URL is http(s)') }).strict(),
     output: z.custom<{ opened: boolean }>(),
   },
+  /**
+   * The test bench (issue 12): `count` instances of a game hosted here, side by side. Electron: opens its own
+   * window on `bench.html`; headless: `{ opened: false }` (the page opens `/bench.html?...` itself).
+   */
+  openBench: {
+    channel: 'lan-party:games:open-bench',
+    access: 'control',
+    input: z
+      .object({
+        gameId: z.string().regex(/^[0-9a-f]{8}$/, 'unknown game id'),
+        count: z
+          .number()
+          .int('a whole number of players')
+          .min(BENCH_LIMITS.minCount, `at least ${BENCH_LIMITS.minCount} players`)
+          .max(BENCH_LIMITS.maxCount, `at most ${BENCH_LIMITS.maxCount} players`),
+      })
+      .strict(),
+    output: z.custom<{ opened: boolean }>(),
+  },
   /** Game agent (issue 11): every running instance of the games hosted here. Control only: game traffic is the host's. */
   getInstances: { channel: 'lan-party:instances:get', access: 'control', input: NoInput, output: z.custom<InstancesState>() },
   /** Conditions for a link > an instance > a game's instances > every instance; answers the instances as they are now. */
@@ -421,7 +438,6 @@ export const invokeChannels = {
 /** Event channels: host pushes, renderer listens. */
 export const eventChannels = {
   hostState: { channel: 'lan-party:event:host-state', payload: z.custom<HostState>() },
-  brokerState: { channel: 'lan-party:event:broker-state', payload: z.custom<BrokerState>() },
   lanState: { channel: 'lan-party:event:lan-state', payload: z.custom<LanState>() },
   /** Control callers only (never a player's dashboard): at most every 500 ms. */
   instances: { channel: 'lan-party:event:instances', payload: z.custom<InstancesState>() },

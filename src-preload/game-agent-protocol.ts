@@ -23,8 +23,54 @@ export const AGENT_PATH = '/lan-party/agent';
  * and the host relays to the LAN's default broker of the moment.
  */
 export const RELAY_PATH = '/lan-party/broker/';
-/** Query parameter the agent adds to the relayed signaling socket so the host ties it to the instance. */
+/**
+ * Query parameter the agent adds to the relayed signaling socket so the host
+ * ties it to the instance (the agent's instance id; on the relay socket's URL
+ * only, never confused with the bench's BENCH_PARAMS.instance of the page URL).
+ */
 export const RELAY_INSTANCE_PARAM = 'lanPartyInstance';
+
+// ---------------------------------------------------------------------------
+// The test bench (issue 12): N instances of one game in frames of one page
+// ---------------------------------------------------------------------------
+
+/** Page URL parameters the bench adds to each instance frame (after the game's own query). */
+export const BENCH_PARAMS = {
+  /** 1-based index of the instance in the bench. */
+  instance: 'lanPartyInstance',
+  /** Instances in the bench. */
+  count: 'lanPartyCount',
+  /** The bench's id: BENCH_LIMITS.benchIdPattern, random per bench page load. */
+  bench: 'lanPartyBench',
+} as const;
+
+export const BENCH_LIMITS = {
+  minCount: 2,
+  maxCount: 16,
+  benchIdPattern: /^[0-9a-f]{8}$/,
+  /** `size` posts an instance makes in its page's life (the canvas is sized a few times at start, then rarely). */
+  maxSizePosts: 8,
+} as const;
+
+/** Who a bench instance is: its bench, its index (1..count) and the count. */
+export interface BenchIdentity {
+  id: string;
+  instance: number;
+  count: number;
+}
+
+/**
+ * Instance frame -> bench page (window.parent), by postMessage. F8 / Shift+F8
+ * inside an instance ask the bench to move the focus (the agent swallows the
+ * key); `size` is the game's main (largest) canvas, for the tile's aspect ratio.
+ */
+export type BenchFrameMessage =
+  | { lanParty: 'focus-next' }
+  | { lanParty: 'focus-previous' }
+  | { lanParty: 'size'; width: number; height: number };
+
+/** Bench page -> instance frame, by postMessage: accepted only from window.parent, only on a bench instance. */
+export type BenchParentMessage = { lanParty: 'mute'; muted: boolean };
 
 export const AGENT_LIMITS = {
   /** An instance id: 16 lowercase hex characters, random per page load. */
@@ -107,8 +153,8 @@ export type AgentMessage =
       instance: string;
       /** Path and query of the page (no origin). */
       page: string;
-      /** The bench slot when the page was opened by the test bench, else null. */
-      slot: number | null;
+      /** Who the page is on the test bench, from its URL; null when it is not a bench instance. */
+      bench: BenchIdentity | null;
     }
   | {
       type: 'report';
@@ -131,6 +177,10 @@ export type HostToAgentMessage =
       links: Record<string, DirectedConditions>;
       /** A lag spike in force now: this much added delay each way, for `forMs` from receipt; null when none. */
       spike: { ms: number; forMs: number } | null;
+    }
+  | {
+      /** A file of the game's folder changed (live reload): the agent reloads the page. */
+      type: 'reload';
     }
   | {
       /** The signaling relay's state for this page, logged once per change in the game's console. */
@@ -157,7 +207,8 @@ export interface GameInstance {
   gameId: string;
   gameName: string;
   page: string;
-  slot: number | null;
+  /** Who the instance is on the test bench; null when it is not a bench instance. */
+  bench: BenchIdentity | null;
   peerId: string | null;
   /** The relay's state for this instance (null when the game does not use the cloud broker). */
   broker: 'waiting' | 'connected' | 'moving' | null;

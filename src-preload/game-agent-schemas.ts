@@ -10,7 +10,7 @@
  * zod and the two protocol files only.
  */
 import { z } from 'zod';
-import { AGENT_LIMITS, type AgentMessage } from './game-agent-protocol.js';
+import { AGENT_LIMITS, BENCH_LIMITS, type AgentMessage } from './game-agent-protocol.js';
 import { checkConditions, NETWORK_LIMITS, NETWORK_PRESETS, type DirectedConditions, type NetworkConditions, type NetworkPresetId } from './network-conditions.js';
 
 /** A count the agent keeps since its page loaded: a whole number a page can reach. */
@@ -61,7 +61,15 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
       type: z.literal('hello'),
       instance: AgentInstanceIdSchema,
       page: z.string().max(2048),
-      slot: z.number().int().min(0).max(10_000).nullable(),
+      bench: z
+        .object({
+          id: z.string().regex(BENCH_LIMITS.benchIdPattern),
+          instance: z.number().int().min(1).max(BENCH_LIMITS.maxCount),
+          count: z.number().int().min(1).max(BENCH_LIMITS.maxCount),
+        })
+        .strict()
+        .refine((bench) => bench.instance <= bench.count, { message: 'a bench instance is at most the count' })
+        .nullable(),
     })
     .strict(),
   z

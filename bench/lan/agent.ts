@@ -13,8 +13,8 @@
  * Traffic: only the URLs the benchmark sends, all inside the simulated LAN.
  */
 import readline from 'node:readline';
-import { WebSocket } from 'ws';
-import { bridgeProtocols, type LanState } from '../../src-preload/contract.js';
+import { withBridge } from '../../e2e/fixtures/bridge.js';
+import type { LanState } from '../../src-preload/contract.js';
 import { registerOnce } from '../lib/register-probe.js';
 
 export interface WatchRequest {
@@ -104,30 +104,6 @@ async function gone(request: WatchRequest): Promise<WatchReply> {
   return { id: request.id, brokerAt: null, announcedAt: null, listedAt: at };
 }
 
-/** One call over a host's web bridge (the contract's framing). */
-function bridgeCall(url: string, token: string, method: string, input: unknown): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, bridgeProtocols(token));
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error(`bridge ${method} timed out`));
-    }, 5_000);
-    ws.on('open', () => ws.send(JSON.stringify({ id: 1, method, input })));
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { kind?: string; id?: number; ok?: boolean; error?: string };
-      if (message.kind !== 'reply' || message.id !== 1) return;
-      clearTimeout(timer);
-      ws.close();
-      if (message.ok) resolve();
-      else reject(new Error(message.error ?? `${method} failed`));
-    });
-    ws.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
-
 async function discover(request: DiscoverRequest): Promise<DiscoverReply> {
   const deadline = now() + Math.min(request.timeoutMs, 30_000);
   const sentAt = now();
@@ -136,7 +112,7 @@ async function discover(request: DiscoverRequest): Promise<DiscoverReply> {
       const state = await getLan(request.listerUrl);
       return state !== null && state.instances.some((i) => !i.self && i.name === request.name) === request.on;
     });
-    await bridgeCall(request.bridgeUrl, request.token, 'updateSettings', { discovery: request.on });
+    await withBridge({ url: request.bridgeUrl }, request.token, (api) => api.updateSettings({ discovery: request.on }));
     return { id: request.id, sentAt, seenAt: await listed, error: null };
   } catch (error) {
     return { id: request.id, sentAt, seenAt: null, error: error instanceof Error ? error.message : String(error) };

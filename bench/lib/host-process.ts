@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
-import { BRIDGE_PATH, bridgeProtocols } from '../../src-preload/contract.js';
+import { launchHost, type LaunchedHost } from '../../e2e/fixtures/host-launcher.js';
 import { CLI, REPO_ROOT } from './paths.js';
 
 export interface Memory {
@@ -32,35 +32,14 @@ export interface InspectedHost {
 export async function startInspectedHost(extraArgs: string[] = [], timeoutMs = 20_000): Promise<InspectedHost> {
   const args = ['--inspect=127.0.0.1:0', CLI, 'host', '--port', '0', '--host', '127.0.0.1', '--no-discovery', ...extraArgs];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // On a failed start launchHost kills the process itself.
+  const launched = await launchHost(child, { timeoutMs });
+  const { port } = launched.ready;
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+    await launched.stop();
   };
   try {
-    const { port, inspector } = await new Promise<{ port: number; inspector: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`host did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-      const check = (): void => {
-        const port = /running on port (\d+)/.exec(output)?.[1];
-        const inspector = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/[\w-]+)/.exec(output)?.[1];
-        if (port && inspector) {
-          clearTimeout(timer);
-          resolve({ port: Number(port), inspector });
-        }
-      };
-      child.stdout?.on('data', check);
-      child.stderr?.on('data', check);
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`host exited before starting:\n${output}`));
-      });
-    });
+    const inspector = await inspectorUrl(launched);
     const cdp = await Inspector.connect(inspector);
     return {
       port,
@@ -76,7 +55,7 @@ export async function startInspectedHost(extraArgs: string[] = [], timeoutMs = 2
         const response = await fetch(`http://127.0.0.1:${port}${pathname}`, { signal: AbortSignal.timeout(5_000) });
         return (await response.json()) as T;
       },
-      output: () => output,
+      output: launched.output,
       async stop() {
         cdp.close();
         await stop();
@@ -86,6 +65,20 @@ export async function startInspectedHost(extraArgs: string[] = [], timeoutMs = 2
     await stop();
     throw error;
   }
+}
+
+/**
+ * Node prints its inspector's address on stderr before it runs the CLI, so it
+ * is normally in the output by the ready line; the two pipes are read apart,
+ * so allow it a moment (at most 2 s, 100 looks).
+ */
+async function inspectorUrl(host: LaunchedHost): Promise<string> {
+  for (let look = 0; look < 100; look += 1) {
+    const url = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/[\w-]+)/.exec(host.output())?.[1];
+    if (url) return url;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the host printed no inspector address:\n${host.output()}`);
 }
 
 /** The few Chrome DevTools Protocol calls needed, over the inspector's WebSocket. */
@@ -132,28 +125,4 @@ class Inspector {
   close(): void {
     this.ws.close();
   }
-}
-
-/** One call over the host's web bridge (the contract's framing); loopback callers with no Origin have control rights. */
-export function bridgeCall<T>(port: number, method: string, input?: unknown, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${BRIDGE_PATH}`, bridgeProtocols());
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error(`bridge ${method} timed out`));
-    }, timeoutMs);
-    ws.on('open', () => ws.send(JSON.stringify({ id: 1, method, input })));
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { kind?: string; id?: number; ok?: boolean; value?: T; error?: string };
-      if (message.kind !== 'reply' || message.id !== 1) return;
-      clearTimeout(timer);
-      ws.close();
-      if (message.ok) resolve(message.value as T);
-      else reject(new Error(`bridge ${method}: ${message.error ?? 'failed'}`));
-    });
-    ws.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
 }

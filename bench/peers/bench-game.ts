@@ -63,7 +63,7 @@ export async function hostBenchGame(ctx: BenchContext, extraArgs: string[] = [])
   ctx.defer(() => game.remove());
   const host = await startHost({ args: ['--game', game.folder, ...extraArgs] });
   ctx.defer(async () => void (await host.stop()));
-  const url = /Hosting game "[^"]+": (http:\/\/\S+)/.exec(host.output())?.[1];
+  const url = host.ready.games[0]?.url;
   if (!url) throw new Error(`the host printed no game URL:\n${host.output()}`);
   return { host, origin: new URL(url).origin, folder: game.folder };
 }

@@ -7,8 +7,8 @@
  * errors on either side. There is no baseline: the broker is ours only.
  */
 import { WebSocket } from 'ws';
-import type { HostState } from '../../src-preload/contract.js';
-import { bridgeCall, startInspectedHost, type Memory } from '../lib/host-process.js';
+import { callBridge } from '../../e2e/fixtures/bridge.js';
+import { startInspectedHost, type Memory } from '../lib/host-process.js';
 import type { Row } from '../lib/results.js';
 import { median, p99 } from '../lib/stats.js';
 import type { Scenario } from './scenario.js';
@@ -104,7 +104,7 @@ async function load(k: number): Promise<LoadResult> {
     }
     const relayed = clients.filter((c) => c.offerAt !== null);
     const relayAllMs = relayed.length === k ? Math.max(...relayed.map((c) => (c.offerAt as number) - r0)) : null;
-    const state = await bridgeCall<HostState>(host.port, 'getHostState');
+    const state = await callBridge(host.port, 'getHostState');
     const hostErrors = state.broker.lastError ? [state.broker.lastError] : [];
     return {
       k,

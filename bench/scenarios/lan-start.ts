@@ -18,6 +18,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import path from 'node:path';
+import { launchHost } from '../../e2e/fixtures/host-launcher.js';
 import { startLanHost } from '../../e2e/lan/harness/hosts.js';
 import { SimulatedLan, exited, type LanNode } from '../../e2e/lan/harness/netns.js';
 import { delay } from '../lib/context.js';
@@ -55,12 +56,12 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'
   clearTimeout(timer);
 }
 
+/** Notes when the host prints its ready line (a host stopped before it leaves `printedAt` null). */
 function watchPrinted(child: ChildProcess, sample: StartSample): void {
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (sample.printedAt === null && /running on port/.test(out)) sample.printedAt = clock();
-  });
+  launchHost(child).then(
+    () => (sample.printedAt ??= clock()),
+    () => undefined,
+  );
 }
 
 class Agent {
@@ -235,7 +236,7 @@ export const lanStartScenario: Scenario = {
       target: HOST_START_TARGET,
       where,
       samples: `${startSpans.length}/${samples.length} starts`,
-      note: `p90 ${fmt(percentile(startSpans, 90))} ms; spawn → broker OPEN alone ${fmt(median(brokerOnly))} ms; spawn → "running on port" printed ${fmt(median(printed))} ms${onLan ? '' : '; not advertised: --no-discovery on loopback'}`,
+      note: `p90 ${fmt(percentile(startSpans, 90))} ms; spawn → broker OPEN alone ${fmt(median(brokerOnly))} ms; spawn → ready line printed ${fmt(median(printed))} ms${onLan ? '' : '; not advertised: --no-discovery on loopback'}`,
     });
     return rows;
   },

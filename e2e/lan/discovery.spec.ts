@@ -7,14 +7,11 @@
 import { expect, test } from '@playwright/test';
 import type { LanState } from '../../src-preload/contract.js';
 import { agreement, discoveryProblem, expectedDefault } from './harness/checks.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, lanStates, pollUntil, requireStates, selfOf, startLanHost, type LanHost } from './harness/hosts.js';
+import { findInstance, lanStates, pollUntil, requireStates, selfOf, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan, type LanSession } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan, type NodeOptions } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
-
-const skipReason = announceSkip('discovery');
-test.skip(skipReason !== null, skipReason ?? '');
+import type { NodeOptions } from './harness/netns.js';
+import type { LanProbe } from './harness/probe.js';
 
 const VARIANTS: Array<{ title: string; routes: NodeOptions }> = [
   { title: 'default route via a dummy gateway', routes: { defaultRoute: true, multicastRoute: true } },
@@ -46,25 +43,16 @@ for (const variant of VARIANTS) {
   test.describe(`discovery and election, ${variant.title}`, () => {
     test.describe.configure({ mode: 'serial' });
 
-    let lan: SimulatedLan | undefined;
-    let probe: LanProbe | undefined;
+    // Per variant: its LAN is gone before the next variant starts.
+    const suite = useSimulatedLan('discovery');
+    let session: LanSession | undefined;
+    /** The hosts on the LAN now (the session keeps every host it started, for teardown). */
     const hosts: LanHost[] = [];
-    const ready = (): { lan: SimulatedLan; probe: LanProbe } => ({ lan: must(lan, 'the LAN'), probe: must(probe, 'the probe') });
+    const ready = (): LanSession => must(session, 'the LAN');
 
     test.beforeAll(async () => {
-      assertBuilt();
-      lan = await SimulatedLan.create();
-      const observer = await lan.addNode('obs', [{ segment: 0, host: 250 }], variant.routes);
-      probe = await LanProbe.start(lan, observer);
-      for (const n of [1, 2, 3]) {
-        const node = await lan.addNode(`h${n}`, [{ segment: 0, host: n }], variant.routes);
-        hosts.push(await startLanHost(lan, node));
-      }
-    });
-
-    test.afterAll(async () => {
-      for (const host of hosts) if (host.alive()) await host.stop();
-      await lan?.destroy();
+      session = await suite.open({ routes: variant.routes });
+      hosts.push(...(await session.addHosts(3)));
     });
 
     test('three hosts find each other and name the same default broker', async () => {
@@ -102,10 +90,9 @@ for (const variant of VARIANTS) {
     });
 
     test('a fourth host started later appears on the others in under one second', async () => {
-      const { lan, probe } = ready();
+      const { probe } = ready();
       const defaultBefore = agreement(await lanStates(probe, hosts));
-      const node = await lan.addNode('h4', [{ segment: 0, host: 4 }], variant.routes);
-      const fourth = await startLanHost(lan, node);
+      const fourth = await ready().addHost('h4', 4);
       const { value: states } = await pollUntil(
         'the fourth host to appear on the other three',
         async () => {

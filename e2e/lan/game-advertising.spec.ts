@@ -13,15 +13,13 @@ import readline from 'node:readline';
 import { expect, test } from '@playwright/test';
 import type { HostedGame, LanGame, LanState } from '../../src-preload/contract.js';
 import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
-import { discoveryProblem } from './harness/checks.js';
-import { FIXTURES, REPO_ROOT, announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, lanStates, pollUntil, requireStates, selfOf, startLanHost, type LanHost } from './harness/hosts.js';
+import { FIXTURES, REPO_ROOT } from './harness/environment.js';
+import { findInstance, lanStates, pollUntil, requireStates, selfOf, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan, type LanSession } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan, exited } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
+import { exited } from './harness/netns.js';
 
-const skipReason = announceSkip('hosted games over mDNS');
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('hosted games over mDNS');
 
 /** What `viewer` lists as `owner`'s games; a reason when it does not list `owner` at all. */
 function gamesSeen(state: LanState | null, owner: LanHost): LanGame[] | { notYet: string } {
@@ -33,11 +31,10 @@ function gamesSeen(state: LanState | null, owner: LanHost): LanGame[] | { notYet
 test.describe('hosted games over mDNS', () => {
   test.describe.configure({ mode: 'serial' });
 
-  let lan: SimulatedLan | undefined;
-  let probe: LanProbe | undefined;
+  let session: LanSession | undefined;
   const hosts: LanHost[] = [];
   const games: FixtureGame[] = [];
-  const ready = () => ({ lan: must(lan, 'the LAN'), probe: must(probe, 'the probe') });
+  const ready = (): LanSession => must(session, 'the LAN');
   const host = (label: string): LanHost => must(hosts.find((h) => h.label === label), `host ${label}`);
 
   /** Polls until every host in `viewers` lists exactly `expected` as `owner`'s games. */
@@ -64,25 +61,14 @@ test.describe('hosted games over mDNS', () => {
   }
 
   test.beforeAll(async () => {
-    assertBuilt();
-    lan = await SimulatedLan.create();
-    probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
-    for (const [n, label] of ['a', 'b', 'c'].entries()) {
-      hosts.push(await startLanHost(lan, await lan.addNode(label, [{ segment: 0, host: n + 1 }])));
-    }
-    await pollUntil(
-      'the three hosts to list each other',
-      async () => {
-        const problem = discoveryProblem(await lanStates(ready().probe, hosts), hosts);
-        return problem ? { notYet: problem } : true;
-      },
-      { timeoutMs: 10_000 },
-    );
+    session = await suite.open();
+    for (const [n, label] of ['a', 'b', 'c'].entries()) hosts.push(await session.addHost(label, n + 1));
+    await session.untilListed();
   });
 
   test.afterAll(async () => {
-    for (const h of hosts) if (h.alive()) await h.stop();
-    await lan?.destroy();
+    // Hosts first (they serve the games' folders); the suite's teardown finds this LAN closed.
+    await session?.close();
     for (const game of games) game.remove();
   });
 

@@ -28,14 +28,14 @@ import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.j
 import { dotsState, expectMovesSeen, recordTraffic } from '../fixtures/games/dots-driver.js';
 import { agreement } from './harness/checks.js';
 import { launchChromiumIn, type LanBrowser } from './harness/chromium.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { lanStates, pollUntil, startLanHost, type LanHost } from './harness/hosts.js';
+import { lanStates, pollUntil, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan, type LanSession } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan, type LanNode } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
+import type { LanNode, SimulatedLan } from './harness/netns.js';
+import type { LanProbe } from './harness/probe.js';
 
-const skipReason = announceSkip('game broker failover');
-test.skip(skipReason !== null, skipReason ?? '');
+// A LAN per test: each starts its hosts in its own order.
+const suite = useSimulatedLan('game broker failover', { closeAfter: 'each' });
 
 const LAN_HOST = /^10\.77\.0\.\d{1,3}$/;
 const ROUTES = { defaultRoute: true };
@@ -50,6 +50,7 @@ const VANISHED_HOST_DROPPED_MS = 5_000;
 const POLL_MS = 25;
 
 interface Lan {
+  session: LanSession;
   lan: SimulatedLan;
   probe: LanProbe;
   game: FixtureGame;
@@ -57,31 +58,20 @@ interface Lan {
 }
 
 async function createLan(): Promise<Lan> {
-  assertBuilt();
-  const game = assembleDotsGame();
-  const lan = await SimulatedLan.create();
-  try {
-    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }], ROUTES));
-    return { lan, probe, game, gameUrl: '' };
-  } catch (error) {
-    await lan.destroy();
-    game.remove();
-    throw error;
-  }
+  const session = await suite.open({ routes: ROUTES });
+  return { session, lan: session.lan, probe: session.probe, game: assembleDotsGame(), gameUrl: '' };
 }
 
 /** Starts the game host B on 10.77.0.2; returns it and the game's URL it printed. */
 async function startGameHost(env: Lan, extraArgs: string[] = []): Promise<LanHost> {
-  const node = await env.lan.addNode('b', [{ segment: 0, host: 2 }], ROUTES);
-  const host = await startLanHost(env.lan, node, { extraArgs: ['--game', env.game.folder, ...extraArgs] });
-  const match = /Hosting game "[^"]+": (http:\/\/\S+)/.exec(host.output());
-  env.gameUrl = must(match?.[1], `the game URL in B's output:\n${host.output()}`);
-  expect(new URL(env.gameUrl).hostname).toBe(node.ip);
+  const host = await env.session.addHost('b', 2, { extraArgs: ['--game', env.game.folder, ...extraArgs] });
+  env.gameUrl = must(host.ready.games[0]?.url, `the game URL in B's ready line:\n${host.output()}`);
+  expect(new URL(env.gameUrl).hostname).toBe(host.node.ip);
   return host;
 }
 
 async function startBrokerHost(env: Lan): Promise<LanHost> {
-  return startLanHost(env.lan, await env.lan.addNode('a', [{ segment: 0, host: 1 }], ROUTES));
+  return env.session.addHost('a', 1);
 }
 
 interface Player {
@@ -213,8 +203,8 @@ for (const stop of ['graceful stop (SIGTERM)', 'SIGKILL'] as const) {
       expectOnlyLanTraffic(two.traffic, 'player 2');
     } finally {
       for (const context of contexts) await context.close().catch(() => undefined);
-      for (const host of hosts) if (host.alive()) await host.stop();
-      await env.lan.destroy();
+      // Hosts first: they serve the game's folder.
+      await env.session.close();
       env.game.remove();
     }
   });
@@ -265,8 +255,8 @@ test('a game opened while no broker exists on the LAN sends nothing outside it a
     expectOnlyLanTraffic(one.traffic, 'the page');
   } finally {
     for (const context of contexts) await context.close().catch(() => undefined);
-    for (const host of hosts) if (host.alive()) await host.stop();
-    await env.lan.destroy();
+    // Hosts first: they serve the game's folder.
+    await env.session.close();
     env.game.remove();
   }
 });

@@ -24,14 +24,10 @@ import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.j
 import { agreement } from './harness/checks.js';
 import { expectMovesSeen, joinTwoPlayers, recordTraffic } from '../fixtures/games/dots-driver.js';
 import { launchChromiumIn, type LanBrowser } from './harness/chromium.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { lanStates, pollUntil, startLanHost, type LanHost } from './harness/hosts.js';
+import { lanStates, pollUntil, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan, type LanSession } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan, type NodeOptions } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
-
-const skipReason = announceSkip('hosted game');
-test.skip(skipReason !== null, skipReason ?? '');
+import type { NodeOptions } from './harness/netns.js';
 
 /** What the selected ICE candidate pair of each RTCPeerConnection of a page was. */
 interface PairReport {
@@ -105,29 +101,25 @@ for (const variant of VARIANTS) {
   test.describe(`hosted game on the LAN, ${variant.title}`, () => {
     test.describe.configure({ mode: 'serial' });
 
-    let lan: SimulatedLan | undefined;
-    let probe: LanProbe | undefined;
+    // Per variant: its LAN (hosts, then the browsers its cleanups close) is gone before the next variant starts.
+    const suite = useSimulatedLan('hosted game');
+    let session: LanSession | undefined;
     let game: FixtureGame | undefined;
-    const hosts: LanHost[] = [];
     let gameHost: LanHost | undefined;
     let brokerHost: LanHost | undefined;
     let gameUrl = '';
     const browsers: LanBrowser[] = [];
 
     test.beforeAll(async () => {
-      assertBuilt();
       game = assembleDotsGame();
-      lan = await SimulatedLan.create();
-      probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }], variant.routes));
+      const opened = await suite.open({ routes: variant.routes });
+      session = opened;
+      const { lan, hosts, probe } = opened;
       // B first: its broker starts earlier, so the LAN's default broker is B's.
-      const nodeB = await lan.addNode('b', [{ segment: 0, host: 2 }], variant.routes);
-      brokerHost = await startLanHost(lan, nodeB);
-      hosts.push(brokerHost);
-      const nodeA = await lan.addNode('a', [{ segment: 0, host: 1 }], variant.routes);
-      gameHost = await startLanHost(lan, nodeA, { extraArgs: ['--game', game.folder] });
-      hosts.push(gameHost);
-      const match = /Hosting game "[^"]+": (http:\/\/\S+)/.exec(gameHost.output());
-      gameUrl = must(match?.[1], `the game URL in A's output:\n${gameHost.output()}`);
+      brokerHost = await opened.addHost('b', 2);
+      gameHost = await opened.addHost('a', 1, { extraArgs: ['--game', game.folder] });
+      const nodeA = gameHost.node;
+      gameUrl = must(gameHost.ready.games[0]?.url, `the game URL in A's ready line:\n${gameHost.output()}`);
       expect(new URL(gameUrl).hostname).toBe(nodeA.ip);
       // The game is its own origin: a port of its own, not A's page and bridge.
       expect(new URL(gameUrl).port).not.toBe(String(gameHost.port));
@@ -137,7 +129,7 @@ for (const variant of VARIANTS) {
       await pollUntil(
         "both hosts to name B's broker the LAN default",
         async () => {
-          const agreed = agreement(await lanStates(must(probe, 'probe'), hosts));
+          const agreed = agreement(await lanStates(probe, hosts));
           if ('problem' in agreed) return { notYet: agreed.problem };
           return agreed.id === expected ? true : { notYet: `agreed on ${agreed.id}` };
         },
@@ -149,9 +141,8 @@ for (const variant of VARIANTS) {
     });
 
     test.afterAll(async () => {
-      // Hosts stop gracefully; destroy() then closes the browsers (registered cleanups) before it kills the rest.
-      for (const host of hosts) if (host.alive()) await host.stop();
-      await lan?.destroy();
+      // Hosts first (they serve the game's folder); the suite's teardown finds this LAN closed.
+      await session?.close();
       game?.remove();
     });
 
@@ -180,7 +171,7 @@ for (const variant of VARIANTS) {
           await expectMovesSeen(a, b, idA, idB);
 
           // The game's two peers are clients of the LAN default broker (B's), read from inside the LAN.
-          const [peers] = await must(probe, 'probe').getJson<string[]>([`${broker.url}/peerjs/peers`]);
+          const [peers] = await must(session, 'the LAN').probe.getJson<string[]>([`${broker.url}/peerjs/peers`]);
           expect(peers?.slice().sort()).toEqual([idA, idB].sort());
 
           // Nothing left the LAN: every request and socket of both pages went to a 10.77.0.x host. Signaling went to the relay

@@ -9,41 +9,24 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { LanState } from '../../src-preload/contract.js';
 import { agreement, discoveryProblem } from './harness/checks.js';
-import { FIXTURES, REPO_ROOT, announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, lanStates, pollUntil, requireStates, startLanHost, type LanHost } from './harness/hosts.js';
+import { FIXTURES, REPO_ROOT } from './harness/environment.js';
+import { findInstance, pollUntil, requireStates } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan, exited } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
+import { exited } from './harness/netns.js';
 
-const skipReason = announceSkip('hostile advertiser');
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('hostile advertiser');
 
 const ATTACK_SECONDS = 3;
 /** Malformed services (20) plus the spoofed goodbye, per burst: see the fixture. */
 const COUNTED_PER_BURST = 21;
 
 test.describe('hostile advertiser', () => {
-  let lan: SimulatedLan | undefined;
-  const hosts: LanHost[] = [];
-
-  test.afterAll(async () => {
-    for (const host of hosts) if (host.alive()) await host.stop();
-    await lan?.destroy();
-  });
-
   test('malformed, oversized and lying records crash nobody, are never listed, and are counted', async () => {
-    assertBuilt();
-    lan = await SimulatedLan.create();
-    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
-    for (const n of [1, 2, 3]) hosts.push(await startLanHost(lan, await lan.addNode(`h${n}`, [{ segment: 0, host: n }])));
-    await pollUntil(
-      'the three hosts to list each other',
-      async () => {
-        const problem = discoveryProblem(await lanStates(probe, hosts), hosts);
-        return problem ? { notYet: problem } : true;
-      },
-      { timeoutMs: 10_000 },
-    );
+    const session = await suite.open();
+    const { lan, probe } = session;
+    const hosts = await session.addHosts(3);
+    await session.untilListed();
     const before = await requireStates(probe, hosts);
     const victim = must(hosts[0], 'h1');
 

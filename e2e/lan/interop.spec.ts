@@ -6,15 +6,13 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { DEBIAN_PYTHON, FIXTURES, announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, lanStates, pollUntil, requireStates, startLanHost, type LanHost } from './harness/hosts.js';
+import { DEBIAN_PYTHON, FIXTURES } from './harness/environment.js';
+import { findInstance, requireStates, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { discoveryProblem } from './harness/checks.js';
-import { SimulatedLan, exited } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
+import { exited } from './harness/netns.js';
 
-const skipReason = announceSkip('interoperability');
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('interoperability');
 
 interface Resolved {
   name: string;
@@ -34,28 +32,12 @@ function assertZeroconf(): void {
 }
 
 test.describe('interoperability', () => {
-  let lan: SimulatedLan | undefined;
-  const hosts: LanHost[] = [];
-
-  test.afterAll(async () => {
-    for (const host of hosts) if (host.alive()) await host.stop();
-    await lan?.destroy();
-  });
-
   test('python3-zeroconf sees our service and its TXT fields', async () => {
-    assertBuilt();
     assertZeroconf();
-    lan = await SimulatedLan.create();
-    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
-    for (const n of [1, 2]) hosts.push(await startLanHost(lan, await lan.addNode(`h${n}`, [{ segment: 0, host: n }])));
-    await pollUntil(
-      'the hosts to list each other',
-      async () => {
-        const problem = discoveryProblem(await lanStates(probe, hosts), hosts);
-        return problem ? { notYet: problem } : true;
-      },
-      { timeoutMs: 10_000 },
-    );
+    const session = await suite.open();
+    const { lan, probe } = session;
+    const hosts = await session.addHosts(2);
+    await session.untilListed();
     const [state] = await requireStates(probe, hosts);
     const brokerStart = (host: LanHost): number =>
       must(findInstance(must(state, 'h1 state'), host.instanceId)?.broker, `${host.label}'s broker`).startedAt;

@@ -7,40 +7,26 @@
  */
 import { expect, test } from '@playwright/test';
 import type { LanState } from '../../src-preload/contract.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, pollUntil, selfOf, startLanHost, type LanHost } from './harness/hosts.js';
-import { SimulatedLan } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
+import { findInstance, pollUntil, selfOf } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 
-const skipReason = announceSkip('multiple interfaces');
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('multiple interfaces');
 
 test.describe('multiple interfaces', () => {
-  let lan: SimulatedLan | undefined;
-  const hosts: LanHost[] = [];
-
-  test.afterAll(async () => {
-    for (const host of hosts) if (host.alive()) await host.stop();
-    await lan?.destroy();
-  });
-
   test('each LAN sees the two-homed host at its own subnet address, and its goodbye reaches both', async () => {
-    assertBuilt();
-    lan = await SimulatedLan.create({ segments: 2 });
-    const observer = await lan.addNode('obs', [
-      { segment: 0, host: 250 },
-      { segment: 1, host: 250 },
-    ]);
-    const probe = await LanProbe.start(lan, observer);
-    const xNode = await lan.addNode('x', [
-      { segment: 0, host: 10 },
-      { segment: 1, host: 10 },
-    ]);
+    const session = await suite.open({ segments: 2 });
+    const { probe } = session;
     // No --interface: the default, every IPv4 interface (eth0 and eth1 here).
-    const x = await startLanHost(lan, xNode, { interfaces: [] });
-    const a = await startLanHost(lan, await lan.addNode('a', [{ segment: 0, host: 1 }]));
-    const b = await startLanHost(lan, await lan.addNode('b', [{ segment: 1, host: 2 }]));
-    hosts.push(x, a, b);
+    const x = await session.addHost(
+      'x',
+      [
+        { segment: 0, host: 10 },
+        { segment: 1, host: 10 },
+      ],
+      { interfaces: [] },
+    );
+    const a = await session.addHost('a', 1);
+    const b = await session.addHost('b', [{ segment: 1, host: 2 }]);
 
     const expected = (states: ReadonlyArray<LanState | null>): string | null => {
       const [xs, as, bs] = states;

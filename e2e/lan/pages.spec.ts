@@ -5,16 +5,10 @@
  * same one as the LAN's default broker (the one the hosts elected).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { agreement, discoveryProblem } from './harness/checks.js';
 import { launchChromiumIn } from './harness/chromium.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { lanStates, pollUntil, startLanHost, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan, type NodeOptions } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
-
-const skipReason = announceSkip('host pages');
-test.skip(skipReason !== null, skipReason ?? '');
+import type { NodeOptions } from './harness/netns.js';
 
 const VARIANTS: Array<{ title: string; routes: NodeOptions }> = [
   { title: 'default route via a dummy gateway', routes: { defaultRoute: true } },
@@ -34,39 +28,17 @@ async function shown(page: Page): Promise<{ ids: string[]; defaults: string[] }>
 
 for (const variant of VARIANTS) {
   test.describe(`host pages in the LAN, ${variant.title}`, () => {
-    let lan: SimulatedLan | undefined;
-    const hosts: LanHost[] = [];
-
-    test.afterAll(async () => {
-      // Hosts stop gracefully; destroy() then closes the browsers (registered cleanups) before it kills the rest.
-      for (const host of hosts) if (host.alive()) await host.stop();
-      await lan?.destroy();
-    });
+    // Per variant: its LAN (hosts, then the browsers its cleanups close) is gone before the next variant starts.
+    const suite = useSimulatedLan('host pages');
 
     test('three hosts show each other on their pages and mark the same default broker', async () => {
-      assertBuilt();
-      lan = await SimulatedLan.create();
-      const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }], variant.routes));
-      for (const n of [1, 2, 3]) {
-        const node = await lan.addNode(`h${n}`, [{ segment: 0, host: n }], variant.routes);
-        hosts.push(await startLanHost(lan, node));
-      }
+      const session = await suite.open({ routes: variant.routes });
+      const { lan } = session;
+      const hosts = await session.addHosts(3);
       const started = Date.now();
 
       // The hosts' own view first, so a page problem is not mistaken for a discovery one.
-      const { value: states } = await pollUntil(
-        'the hosts to list each other and agree',
-        async () => {
-          const states = await lanStates(probe, hosts);
-          const problem = discoveryProblem(states, hosts);
-          if (problem) return { notYet: problem };
-          const agreed = agreement(states);
-          return 'problem' in agreed ? { notYet: agreed.problem } : states;
-        },
-        { timeoutMs: 10_000 },
-      );
-      const agreed = agreement(states);
-      const elected = 'id' in agreed ? agreed.id : '';
+      const { id: elected } = await session.untilAgree();
       expect(elected).not.toBe('');
 
       const pages: Page[] = [];

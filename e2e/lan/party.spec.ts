@@ -21,14 +21,14 @@ import { expect, test } from '@playwright/test';
 import type { LanState } from '../../src-preload/contract.js';
 import { agreement } from './harness/checks.js';
 import { launchChromiumIn } from './harness/chromium.js';
-import { FIXTURES, REPO_ROOT, announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, lanStates, pollUntil, requireStates, startLanHost, type LanHost } from './harness/hosts.js';
+import { FIXTURES, REPO_ROOT } from './harness/environment.js';
+import { findInstance, lanStates, pollUntil, requireStates, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan, exited, type LanNode } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
+import { exited, type LanNode, type SimulatedLan } from './harness/netns.js';
 
-const skipReason = announceSkip('party code');
-test.skip(skipReason !== null, skipReason ?? '');
+// A LAN per test: each builds its own party.
+const suite = useSimulatedLan('party code', { closeAfter: 'each' });
 
 const CODE = 'otter-lantern-42';
 const ATTACK_SECONDS = 4;
@@ -61,29 +61,13 @@ function hijack(state: LanState, party: readonly LanHost[]): string | null {
 }
 
 test.describe('party code', () => {
-  let lan: SimulatedLan | undefined;
-  const hosts: LanHost[] = [];
-
-  test.afterEach(async () => {
-    for (const host of hosts.splice(0)) if (host.alive()) await host.stop();
-    await lan?.destroy();
-    lan = undefined;
-  });
-
   test('keeps an earlier outsider and a replaying impostor from becoming the default broker', async () => {
     test.setTimeout(120_000);
-    assertBuilt();
-    lan = await SimulatedLan.create();
-    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
+    const session = await suite.open();
+    const { lan, probe, hosts } = session;
     // Started first: the earliest broker start on the LAN, honestly, and no code.
-    const outsider = await startLanHost(lan, await lan.addNode('outsider', [{ segment: 0, host: 9 }]));
-    hosts.push(outsider);
-    const party: LanHost[] = [];
-    for (const n of [1, 2, 3]) {
-      const host = await startLanHost(lan, await lan.addNode(`h${n}`, [{ segment: 0, host: n }]), { extraArgs: ['--party-code', CODE] });
-      hosts.push(host);
-      party.push(host);
-    }
+    const outsider = await session.addHost('outsider', 9);
+    const party = await session.addHosts(3, { extraArgs: ['--party-code', CODE] });
     const victim = must(party[0], 'h1');
     const expected = [...party].sort((a, b) => a.readyAt - b.readyAt)[0];
 
@@ -196,12 +180,10 @@ test.describe('party code', () => {
 
   test('without a code, the earliest broker start wins, whoever it is (documented)', async () => {
     test.setTimeout(60_000);
-    assertBuilt();
-    lan = await SimulatedLan.create();
-    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
-    const first = await startLanHost(lan, await lan.addNode('stranger', [{ segment: 0, host: 9 }]));
-    hosts.push(first);
-    for (const n of [1, 2]) hosts.push(await startLanHost(lan, await lan.addNode(`h${n}`, [{ segment: 0, host: n }])));
+    const session = await suite.open();
+    const { probe, hosts } = session;
+    const first = await session.addHost('stranger', 9);
+    await session.addHosts(2);
     const { value: states } = await pollUntil(
       'the hosts to agree',
       async () => {

@@ -19,14 +19,11 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { launchChromiumIn } from './harness/chromium.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, lanStates, pollUntil, startLanHost, type LanHost } from './harness/hosts.js';
+import { findInstance, lanStates, pollUntil, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
 
-const skipReason = announceSkip('redial');
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('redial');
 
 const PULLED_MS = 10_000;
 
@@ -46,24 +43,14 @@ function linksTo(page: Page, peerId: string): Promise<string[]> {
 }
 
 test.describe('a link whose cable is pulled', () => {
-  let lan: SimulatedLan | undefined;
-  const hosts: LanHost[] = [];
-
-  test.afterAll(async () => {
-    for (const host of hosts) if (host.alive()) await host.stop();
-    await lan?.destroy();
-  });
-
   test('comes back within 3 s of the machine reappearing, with no click and no duplicate; one disconnected by hand stays down', async () => {
     test.setTimeout(150_000);
-    assertBuilt();
-    lan = await SimulatedLan.create();
-    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
-    hosts.push(await startLanHost(lan, await lan.addNode('brk', [{ segment: 0, host: 3 }])));
+    const session = await suite.open();
+    const { lan, probe } = session;
+    await session.addHost('brk', 3);
     const players: Player[] = [];
     for (const [label, n] of [['a', 1], ['b', 2]] as const) {
-      const host = await startLanHost(lan, await lan.addNode(label, [{ segment: 0, host: n }]));
-      hosts.push(host);
+      const host = await session.addHost(label, n);
       const browser = await launchChromiumIn(lan, host.node, { fakeMedia: true });
       const context = await browser.newMediaContext();
       const page = await context.newPage();
@@ -186,6 +173,6 @@ test.describe('a link whose cable is pulled', () => {
       expect(await linksTo(b.page, a.id), 'B redialled a peer that disconnected it by hand').toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    for (const host of hosts) expect(host.alive(), `${host.label} crashed:\n${host.output()}`).toBe(true);
+    for (const host of session.hosts) expect(host.alive(), `${host.label} crashed:\n${host.output()}`).toBe(true);
   });
 });

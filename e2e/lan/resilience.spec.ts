@@ -8,16 +8,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { LanState } from '../../src-preload/contract.js';
-import { discoveryProblem } from './harness/checks.js';
-import { FIXTURES, announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, lanStates, pollUntil, startLanHost, type LanHost } from './harness/hosts.js';
-import { SimulatedLan } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
+import { FIXTURES } from './harness/environment.js';
+import { findInstance, lanStates, pollUntil, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 
 const execFileAsync = promisify(execFile);
 
-const skipReason = announceSkip('resilience');
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('resilience');
 
 /** A host's own view over its namespace's loopback (its LAN address may be gone). */
 async function ownState(host: LanHost): Promise<LanState | null> {
@@ -34,25 +31,12 @@ async function ownState(host: LanHost): Promise<LanState | null> {
 }
 
 test.describe('resilience', () => {
-  let lan: SimulatedLan | undefined;
-  const hosts: LanHost[] = [];
-
-  test.afterAll(async () => {
-    for (const host of hosts) if (host.alive()) await host.stop();
-    await lan?.destroy();
-  });
-
   test('an interface that goes away is reported, survived, and recovered from', async () => {
-    assertBuilt();
-    lan = await SimulatedLan.create();
-    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
-    for (const n of [1, 2]) hosts.push(await startLanHost(lan, await lan.addNode(`h${n}`, [{ segment: 0, host: n }])));
+    const session = await suite.open();
+    const { lan, probe } = session;
+    const hosts = await session.addHosts(2);
     const [h1, h2] = hosts as [LanHost, LanHost];
-    const mutual = async (): Promise<true | { notYet: string }> => {
-      const problem = discoveryProblem(await lanStates(probe, hosts), hosts);
-      return problem ? { notYet: problem } : true;
-    };
-    await pollUntil('the hosts to list each other', mutual, { timeoutMs: 10_000 });
+    await session.untilListed();
 
     // Pull the cable: link down, address gone (its routes go with it).
     await lan.ipIn(h1.node, ['link', 'set', 'eth0', 'down']);
@@ -82,8 +66,8 @@ test.describe('resilience', () => {
     await lan.ipIn(h1.node, ['addr', 'add', `${h1.node.ip}/24`, 'dev', 'eth0']);
     await lan.ipIn(h1.node, ['link', 'set', 'eth0', 'up']);
     await lan.ipIn(h1.node, ['route', 'add', '224.0.0.0/4', 'dev', 'eth0']);
-    const recovered = await pollUntil('the hosts to find each other again', mutual, { timeoutMs: 15_000, intervalMs: 100 });
-    console.log(`[lan] h1 back on the LAN ${recovered.elapsedMs} ms after its interface returned`);
+    const recoveredMs = await session.untilListed(hosts, 15_000);
+    console.log(`[lan] h1 back on the LAN ${recoveredMs} ms after its interface returned`);
     const [h1State] = await lanStates(probe, [h1]);
     expect(h1State?.discovery).toBe('running');
     expect(h1State?.lastError).toBeNull();

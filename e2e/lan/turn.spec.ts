@@ -30,14 +30,15 @@ import type { P2PErrorEntry, PeerStats } from '../../src-renderer/p2p/index.js';
 import { REPO_ROOT } from '../fixtures/host.js';
 import '../fixtures/p2p/harness.js';
 import { launchChromiumIn, type LanBrowser } from './harness/chromium.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { startLanHost, type LanHost } from './harness/hosts.js';
+import type { LanHost } from './harness/hosts.js';
+import { useSimulatedLan, type LanSession } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { exited, SimulatedLan, type LanNode } from './harness/netns.js';
+import { exited, type LanNode } from './harness/netns.js';
 
-const skipReason = announceSkip('TURN relay') ?? (fs.existsSync('/usr/bin/turnserver') ? null : 'coturn is not installed (scripts/install-test-deps.sh)');
-if (skipReason !== null) console.log(`[lan] TURN relay: skipped, ${skipReason}`);
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('TURN relay');
+const noCoturn = fs.existsSync('/usr/bin/turnserver') ? null : 'coturn is not installed (scripts/install-test-deps.sh)';
+if (noCoturn !== null) console.log(`[lan] TURN relay: skipped, ${noCoturn}`);
+test.skip(noCoturn !== null, noCoturn ?? '');
 
 const TURN_PORT = 3478;
 const TURN_USER = 'player';
@@ -129,7 +130,7 @@ async function hangUp(players: Player[]): Promise<void> {
 test.describe('players on networks that cannot reach each other, TURN relay between them', () => {
   test.describe.configure({ mode: 'serial' });
 
-  let lan: SimulatedLan | undefined;
+  let session: LanSession | undefined;
   let broker: LanHost | undefined;
   let coturn: ChildProcess | undefined;
   let coturnLog = '';
@@ -139,9 +140,9 @@ test.describe('players on networks that cannot reach each other, TURN relay betw
 
   test.beforeAll(async () => {
     test.setTimeout(90_000);
-    assertBuilt();
-    lan = await SimulatedLan.create({ segments: 2 });
-    const relay = await lan.addNode('relay', [
+    session = await suite.open({ segments: 2 });
+    const { lan } = session;
+    const relay = await session.addNode('relay', [
       { segment: 0, host: 3 },
       { segment: 1, host: 3 },
     ]);
@@ -182,8 +183,8 @@ test.describe('players on networks that cannot reach each other, TURN relay betw
     coturn.stdout?.on('data', (chunk: Buffer) => (coturnLog += chunk.toString()));
     coturn.stderr?.on('data', (chunk: Buffer) => (coturnLog += chunk.toString()));
 
-    broker = await startLanHost(lan, relay, { interfaces: [], extraArgs: ['--no-discovery', '--game', assembleEnginePages(tmp)] });
-    const gameUrl = must(/Hosting game "[^"]+": (http:\/\/\S+)/.exec(broker.output())?.[1], `the game URL in the relay's output:\n${broker.output()}`);
+    broker = await session.startOn(relay, { interfaces: [], extraArgs: ['--no-discovery', '--game', assembleEnginePages(tmp)] });
+    const gameUrl = must(broker.ready.games[0]?.url, `the game URL in the relay's ready line:\n${broker.output()}`);
     gamePort = new URL(gameUrl).port;
     // coturn listens once it logs its relay addresses; wait for its UDP socket on both addresses.
     await expect
@@ -223,8 +224,7 @@ test.describe('players on networks that cannot reach each other, TURN relay betw
       coturn.kill('SIGTERM');
       await Promise.race([exited(coturn), new Promise((r) => setTimeout(r, 3000))]);
     }
-    if (broker?.alive()) await broker.stop();
-    await lan?.destroy();
+    await session?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -6,42 +6,19 @@
  */
 import { expect, test } from '@playwright/test';
 import type { LanState } from '../../src-preload/contract.js';
-import { agreement, discoveryProblem, expectedDefault } from './harness/checks.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { findInstance, lanStates, pollUntil, startLanHost, type LanHost } from './harness/hosts.js';
+import { agreement, expectedDefault } from './harness/checks.js';
+import { findInstance, lanStates, pollUntil, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan } from './harness/netns.js';
-import { LanProbe } from './harness/probe.js';
 
-const skipReason = announceSkip('advertisement updates');
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('advertisement updates');
 
 test.describe('advertisement updates', () => {
-  let lan: SimulatedLan | undefined;
-  const hosts: LanHost[] = [];
-
-  test.afterAll(async () => {
-    for (const host of hosts) if (host.alive()) await host.stop();
-    await lan?.destroy();
-  });
-
   test('peer id and broker changes reach the LAN at once, and the election follows', async () => {
-    assertBuilt();
-    lan = await SimulatedLan.create();
-    const probe = await LanProbe.start(lan, await lan.addNode('obs', [{ segment: 0, host: 250 }]));
-    for (const n of [1, 2, 3]) hosts.push(await startLanHost(lan, await lan.addNode(`h${n}`, [{ segment: 0, host: n }])));
-    const { value: initial } = await pollUntil(
-      'the hosts to list each other and agree',
-      async () => {
-        const states = await lanStates(probe, hosts);
-        const problem = discoveryProblem(states, hosts);
-        const agreed = agreement(states);
-        return problem ? { notYet: problem } : 'problem' in agreed ? { notYet: agreed.problem } : states;
-      },
-      { timeoutMs: 10_000 },
-    );
-    const first = agreement(initial);
-    if (!('id' in first)) throw new Error(first.problem);
+    const session = await suite.open();
+    const { probe } = session;
+    const hosts = await session.addHosts(3);
+    const first = await session.untilAgree();
     const owner = must(
       hosts.find((host) => host.instanceId === first.id),
       'the default broker host',

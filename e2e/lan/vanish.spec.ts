@@ -17,13 +17,11 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { REPO_ROOT } from '../fixtures/host.js';
 import '../fixtures/p2p/harness.js';
 import { launchChromiumIn } from './harness/chromium.js';
-import { announceSkip, assertBuilt } from './harness/environment.js';
-import { startLanHost, type LanHost } from './harness/hosts.js';
+import { useSimulatedLan } from './harness/lan-session.js';
 import { must } from './harness/must.js';
-import { SimulatedLan, type LanNode } from './harness/netns.js';
+import type { LanNode } from './harness/netns.js';
 
-const skipReason = announceSkip('vanished peer');
-test.skip(skipReason !== null, skipReason ?? '');
+const suite = useSimulatedLan('vanished peer');
 
 /** The pages' origin: never resolved, every request under it is answered by the test (route). */
 const PAGE_ORIGIN = 'http://players.lan';
@@ -59,22 +57,14 @@ interface Player {
 }
 
 test.describe('a player whose cable is pulled', () => {
-  let lan: SimulatedLan | undefined;
-  let broker: LanHost | undefined;
-
-  test.afterAll(async () => {
-    if (broker?.alive()) await broker.stop();
-    await lan?.destroy();
-  });
-
   test('is reported by the other engine within 3 s, once', async () => {
     test.setTimeout(90_000);
-    assertBuilt();
-    lan = await SimulatedLan.create();
-    const nodeA = await lan.addNode('a', [{ segment: 0, host: 1 }]);
-    const nodeB = await lan.addNode('b', [{ segment: 0, host: 2 }]);
-    const relay = await lan.addNode('brk', [{ segment: 0, host: 3 }]);
-    broker = await startLanHost(lan, relay, { interfaces: [], extraArgs: ['--no-discovery'] });
+    const session = await suite.open();
+    const { lan } = session;
+    const nodeA = await session.addNode('a', [{ segment: 0, host: 1 }]);
+    const nodeB = await session.addNode('b', [{ segment: 0, host: 2 }]);
+    const broker = await session.addHost('brk', 3, { interfaces: [], extraArgs: ['--no-discovery'] });
+    const relay = broker.node;
 
     const players: Player[] = [];
     for (const node of [nodeA, nodeB]) {
@@ -90,7 +80,7 @@ test.describe('a player whose cable is pulled', () => {
       await page.evaluate(({ h, p }) => window.lp.engine.useBroker(h, p), { h: relay.ip, p: broker.port });
       await page.waitForFunction(() => window.lp.engine.isReady(), undefined, { timeout: 10_000 }).catch(async (error: unknown) => {
         const errors = await page.evaluate(() => window.lp.log.errors);
-        throw new Error(`${node.label} never registered at ${relay.ip}:${broker?.port}: ${errors.join('; ')}\n${broker?.output() ?? ''}\n${String(error)}`);
+        throw new Error(`${node.label} never registered at ${relay.ip}:${broker.port}: ${errors.join('; ')}\n${broker.output()}\n${String(error)}`);
       });
       players.push({ node, page, id: await page.evaluate(() => window.lp.engine.getId()) });
     }

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../../src-main/host/game-archive.js';
-import type { HostedGame, Settings } from '../../src-preload/contract.js';
+import type { HostState, HostedGame } from '../../src-preload/contract.js';
 import { writeZip, type ZipEntrySpec } from '../../src-main/testing/zip-writer.js';
 import { recordAttack } from '../fixtures/attack-table.js';
 import { callBridge } from '../fixtures/bridge.js';
@@ -197,7 +197,7 @@ test("the limits are the host's settings, set from the dashboard's Settings dial
     await dialog.getByTestId('archive-settings-save').click();
     await expect(dialog.getByTestId('archive-settings-status')).toHaveText('Saved');
     await test.info().attach('archive-settings', { body: await dialog.getByTestId('archive-settings-save').locator('xpath=ancestor::section[1]').screenshot(), contentType: 'image/png' });
-    expect(((await callBridge(host.port, 'getSettings')) as Settings).archive).toEqual({ maxEntries: 10_000, maxTotalBytes: GiB, maxRatio: 250 });
+    expect(((await callBridge(host.port, 'getHostState')) as HostState).settings?.archive).toEqual({ maxEntries: 10_000, maxTotalBytes: GiB, maxRatio: 250 });
     expectNoProblems(d);
   } finally {
     await closeAll(d);

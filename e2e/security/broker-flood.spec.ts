@@ -181,8 +181,8 @@ test('item 6: an 8,000-character id is refused, and many 64-character ids cannot
   const elapsed = Date.now() - t0;
   const received = bytes;
   const after = await player('player-after');
-  // Per push, the broker state lists at most 64 ids (~4.5 KiB) and is sent twice (brokerState, hostState): ~12 KiB
-  // with the rest; broker churn reaches a dashboard at most 4 times a second: ~250 KiB in 5 s. Bound: twice that.
+  // Per push, the broker state lists at most 64 ids (~4.5 KiB), sent once, in hostState (it was sent twice, ~12 KiB
+  // per push, until the unread brokerState event went: ~250 KiB in 5 s at most 4 pushes a second). Bound: twice that.
   // (Before the fix: 3.1 MB in 6.9 s with these ids; 180 MiB in 5 s with 8,000-character ones.)
   const boundBytes = 512 * 1024 * (elapsed / windowMs);
   expect(registrations).toBeGreaterThan(1_000);

@@ -9,26 +9,25 @@
  * Chromium resolves `control.lan` to 127.0.0.1, so the host sees a
  * non-loopback Host (as from another machine) while every packet stays on loopback.
  */
-import { expect, test, type Page, type Request } from '@playwright/test';
-import type { HostState, Settings } from '../../src-preload/contract.js';
+import type { Page, Request } from '@playwright/test';
+import { expect, test } from '../fixtures/test.js';
+import type { HostState } from '../../src-preload/contract.js';
 import { recordAttack } from '../fixtures/attack-table.js';
 import { BridgeConnection, callBridge } from '../fixtures/bridge.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../fixtures/chromium.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/fixture-origin.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
+import type { RunningHost } from '../fixtures/host.js';
 
 const LAN_NAME = 'control.lan';
 const REFUSED = /needs host control/;
 
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${LAN_NAME} 127.0.0.1`] } });
 
-let host: RunningHost;
 /** Another origin, for the page the dashboard navigates to; it records the Referer each request carried. */
 let elsewhere: FixtureServer;
 const referers: Array<string | undefined> = [];
 
 test.beforeAll(async () => {
-  host = await startHost();
   elsewhere = await startFixtureServer(undefined, {
     route: (req, _res, url) => {
       if (url.pathname === '/pages/blank.html') referers.push(req.headers.referer);
@@ -39,15 +38,16 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await elsewhere.close();
-  expect(await host.stop()).toBe(0);
 });
 
-async function displayName(): Promise<string> {
-  return ((await callBridge(host.port, 'getHostState')) as HostState).displayName;
+async function displayName(host: RunningHost): Promise<string> {
+  const state = (await callBridge(host.port, 'getHostState')) as HostState;
+  if (!state.canControl) throw new Error('the test bridge (loopback) should have host control');
+  return state.settings.displayName;
 }
 
-test('DNS rebinding: a Host that only starts like loopback gets no control', async () => {
-  const before = await displayName();
+test('DNS rebinding: a Host that only starts like loopback gets no control', async ({ fileHost: host }) => {
+  const before = await displayName(host);
   const names = ['127.evil.example', '127.0.0.1.nip.io', 'localhost.evil', '[::1].evil', '127.0.0.1.evil', 'localhost.'];
   let attempts = 0;
   for (const name of names) {
@@ -67,7 +67,7 @@ test('DNS rebinding: a Host that only starts like loopback gets no control', asy
       }
     }
   }
-  expect(await displayName()).toBe(before);
+  expect(await displayName(host)).toBe(before);
   recordAttack(test.info(), {
     attack: 'DNS rebinding: bridge with Host/Origin 127.evil.example, 127.0.0.1.nip.io, localhost.evil, [::1].evil... calls updateSettings',
     attempts,
@@ -90,7 +90,7 @@ function recordTraffic(page: Page): { urls: string[]; referers: string[] } {
 const hasControl = (page: Page) => expect(page.getByTestId('broker-toggle')).toBeVisible();
 const isPlayer = (page: Page) => expect(page.getByText('Starting and stopping the broker is done on the host machine.')).toBeVisible();
 
-test('the token leaves no trace: not in a requested URL, the address bar, history, a Referer or our output', async ({ context }) => {
+test('the token leaves no trace: not in a requested URL, the address bar, history, a Referer or our output', async ({ fileHost: host, context }) => {
   const page = await context.newPage();
   const traffic = recordTraffic(page);
   const dashboard = `http://${LAN_NAME}:${host.port}/`;
@@ -131,8 +131,12 @@ test('the token leaves no trace: not in a requested URL, the address bar, histor
   const leaks = [...traffic.urls.map((url) => url.replace(/#.*$/, '')), ...traffic.referers].filter((text) => text.includes(host.token));
   expect(leaks).toEqual([]);
   expect(traffic.urls.some((url) => url.startsWith(`ws://${LAN_NAME}:${host.port}/lan-party/bridge`))).toBe(true);
-  // Our own output: the token is printed once, in the control address, and never logged again.
-  expect(host.output().split(host.token).length - 1).toBe(1);
+  // Our own output: the token is printed at start only, once in the control address and once in the
+  // machine-readable ready line (LAN_PARTY_READY, for launchers), and never logged again.
+  const tokenLines = host.output().split('\n').filter((line) => line.includes(host.token));
+  expect(tokenLines.map((line) => line.split(host.token).length - 1)).toEqual([1, 1]);
+  expect(tokenLines[0]).toContain(`#token=${host.token}`);
+  expect(tokenLines[1]).toMatch(/^LAN_PARTY_READY /);
 
   // A new tab does not inherit it.
   const other = await context.newPage();
@@ -145,7 +149,7 @@ test('the token leaves no trace: not in a requested URL, the address bar, histor
   });
 });
 
-test('an old-style ?token= grants nothing, in the bridge URL or the page address', async ({ context }) => {
+test('an old-style ?token= grants nothing, in the bridge URL or the page address', async ({ fileHost: host, context }) => {
   const lan = { host: `${LAN_NAME}:${host.port}`, origin: `http://${LAN_NAME}:${host.port}` };
   const queried = await BridgeConnection.open(host.port, { ...lan, query: `?token=${host.token}` });
   try {
@@ -166,7 +170,7 @@ test('an old-style ?token= grants nothing, in the bridge URL or the page address
   });
 });
 
-test('a stolen token is useless in another site\'s page', async () => {
+test('a stolen token is useless in another site\'s page', async ({ fileHost: host }) => {
   const evil = { host: `${LAN_NAME}:${host.port}`, origin: 'http://evil.example' };
   // The right token, as our page offers it (handshake) and as the old bridge read it (query).
   for (const caller of [{ ...evil, token: host.token }, { ...evil, query: `?token=${host.token}` }]) {
@@ -187,16 +191,13 @@ test('a stolen token is useless in another site\'s page', async () => {
   });
 });
 
-test('a player learns no host settings: no TURN credentials, interfaces or broker limits', async () => {
+test('a player learns no host settings: no TURN credentials, interfaces or broker limits', async ({ fileHost: host }) => {
   const secrets = ['turn-user-s3cret', 'turn-pass-s3cret', 'turn-pass-2-s3cret', 'turn.secret.example'];
   const turn = (credential: string) => [{ urls: 'turn:turn.secret.example:3478', username: 'turn-user-s3cret', credential }];
   const owner = await BridgeConnection.open(host.port);
   const player = await BridgeConnection.open(host.port, { host: `${LAN_NAME}:${host.port}`, origin: `http://${LAN_NAME}:${host.port}` });
   try {
     expect((await owner.call('updateSettings', { iceServers: turn('turn-pass-s3cret') })).ok).toBe(true);
-    const settings = await player.call('getSettings');
-    expect(settings.ok).toBe(false);
-    if (!settings.ok) expect(settings.error).toMatch(REFUSED);
     const state = await player.call('getHostState');
     expect(state.ok).toBe(true);
     const view = (state.ok ? state.value : null) as HostState;
@@ -209,12 +210,12 @@ test('a player learns no host settings: no TURN credentials, interfaces or broke
     const seen = JSON.stringify([view, player.events]);
     expect(secrets.filter((secret) => seen.includes(secret))).toEqual([]);
     // The owner does see them (the test proves a difference, not an empty host).
-    const own = await owner.call('getSettings');
-    expect(own.ok && (own.value as Settings).iceServers[0]?.credential).toBe('turn-pass-2-s3cret');
+    const own = await owner.call('getHostState');
+    expect(own.ok && (own.value as HostState).settings?.iceServers[0]?.credential).toBe('turn-pass-2-s3cret');
     recordAttack(test.info(), {
-      attack: 'a player reads host settings (getSettings, getHostState, hostState events) after a TURN server with credentials was set',
-      attempts: `2 calls, ${player.events.length} events`,
-      outcome: 'getSettings refused; host state carries settings: null',
+      attack: 'a player reads host settings (getHostState, hostState events) after a TURN server with credentials was set',
+      attempts: `1 call, ${player.events.length} events`,
+      outcome: 'host state and its events carry settings: null',
     });
   } finally {
     await owner.call('updateSettings', { iceServers: [] });

@@ -4,28 +4,25 @@
  * in a browser), its player showing up in the broker panel, and stopping.
  */
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/test.js';
 import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
-import { REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js';
+import { REPO_ROOT } from '../fixtures/host.js';
 import { P2P_LAUNCH_OPTIONS } from '../fixtures/p2p/harness.js';
 import { onlineId, openDashboard } from './dashboard-helpers.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
-let host: RunningHost;
 let game: FixtureGame;
 
-test.beforeEach(async () => {
-  host = await startHost();
+test.beforeEach(() => {
   game = assembleDotsGame();
 });
 
-test.afterEach(async () => {
-  await host.stop();
+test.afterEach(() => {
   game.remove();
 });
 
-test('host a game from the dashboard, play it, see its player, stop hosting', async ({ browser }) => {
+test('host a game from the dashboard, play it, see its player, stop hosting', async ({ host, browser }) => {
   const dashboard = await openDashboard(browser, host);
   const { page } = dashboard;
   const ownId = await onlineId(page);

@@ -13,11 +13,11 @@
  * stays on loopback.
  */
 import path from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../fixtures/test.js';
 import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
 import { expectMovesSeen, joinTwoPlayers } from '../fixtures/games/dots-driver.js';
 import { instanceOf } from '../fixtures/games/instances.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
 import { P2P_LAUNCH_OPTIONS } from '../fixtures/p2p/harness.js';
 import { closeAll, expectNoProblems, onlineId, openDashboard, type Dashboard } from './dashboard-helpers.js';
 
@@ -27,16 +27,13 @@ test.use({
   launchOptions: { ...P2P_LAUNCH_OPTIONS, args: [...P2P_LAUNCH_OPTIONS.args, `--host-resolver-rules=MAP ${PLAYER_HOSTNAME} 127.0.0.1`] },
 });
 
-let host: RunningHost;
 let game: FixtureGame;
 
-test.beforeEach(async () => {
-  host = await startHost();
+test.beforeEach(() => {
   game = assembleDotsGame();
 });
 
-test.afterEach(async () => {
-  expect(await host.stop(), host.output()).toBe(0);
+test.afterEach(() => {
   game.remove();
 });
 
@@ -66,7 +63,7 @@ function overflowOf(panel: Locator): Promise<number> {
   });
 }
 
-test('two instances of a hosted game: listed with their link, RTT and moves; console filter by instance; conditions; trace', async ({ browser }, testInfo) => {
+test('two instances of a hosted game: listed with their link, RTT and moves; console filter by instance; conditions; trace', async ({ host, browser }, testInfo) => {
   const dashboard = await openDashboard(browser, host);
   const { page } = dashboard;
   let player: Dashboard | null = null;

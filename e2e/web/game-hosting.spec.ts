@@ -22,9 +22,8 @@ let gamePort: number;
 test.beforeEach(async () => {
   game = assembleDotsGame();
   host = await startHost({ args: ['--game', game.folder] });
-  const match = /Hosting game "[^"]+": (http:\/\/\S+)/.exec(host.output());
-  expect(match, host.output()).not.toBeNull();
-  gameUrl = match?.[1] ?? '';
+  expect(host.ready.games, host.output()).toHaveLength(1);
+  gameUrl = host.ready.games[0]?.url ?? '';
   gamePort = Number(new URL(gameUrl).port);
   expect(gameUrl).toBe(`http://127.0.0.1:${gamePort}/`);
   expect(gamePort).not.toBe(host.port);
@@ -139,8 +138,10 @@ test('serving is read-only and confined to the game folder', async () => {
   expect(script.headers['content-type']).toMatch(/^text\/javascript/);
   expect(script.headers['content-range']).toMatch(/^bytes 0-9\/\d+$/);
   expect(script.body).toHaveLength(10);
-  // The game's responses forbid framing by other origins and send no Referer.
-  expect(served.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+  // The game's responses forbid framing by any origin but its own and the host's own pages (the test bench), and send no Referer.
+  expect(served.headers['content-security-policy']).toBe(
+    `frame-ancestors 'self' lan-party://app http://127.0.0.1:${host.port} http://localhost:${host.port}`,
+  );
   expect(served.headers['referrer-policy']).toBe('no-referrer');
   // The host's port serves no game (nor the shim): the old layout's paths answer a clear 404.
   for (const oldPath of ['/games/00000000/', '/games/00000000/index.html', '/lan-party/broker-shim.js']) {
@@ -172,9 +173,9 @@ test('a .zip of a game (a zipped export folder) is hosted the same way', async (
   expect(zipped.status, zipped.stderr).toBe(0);
   const zipHost = await startHost({ args: ['--game', zip] });
   try {
-    const url = /Hosting game "([^"]+)": (http:\/\/\S+)/.exec(zipHost.output());
-    expect(url?.[1]).toBe(`${path.basename(game.folder)}-export`);
-    await page.goto(`${url?.[2] ?? ''}?mode=plain`);
+    const hosted = zipHost.ready.games[0];
+    expect(hosted?.name).toBe(`${path.basename(game.folder)}-export`);
+    await page.goto(`${hosted?.url ?? ''}?mode=plain`);
     await expect.poll(async () => (await gameState(page)).id, { timeout: 15_000 }).not.toBe('');
     const peers = (await (await fetch(`http://127.0.0.1:${zipHost.port}/peerjs/peers`)).json()) as string[];
     expect(peers).toEqual([(await gameState(page)).id]);

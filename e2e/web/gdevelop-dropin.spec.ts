@@ -58,9 +58,9 @@ async function host(args: string[] = []): Promise<RunningHost> {
 }
 
 function gameUrlOf(h: RunningHost): string {
-  const match = /Hosting game "[^"]+": (http:\/\/\S+)/.exec(h.output());
-  if (!match?.[1]) throw new Error(`no hosted game in:\n${h.output()}`);
-  return match[1];
+  const url = h.ready.games[0]?.url;
+  if (!url) throw new Error(`no hosted game in:\n${h.output()}`);
+  return url;
 }
 
 async function openGame(context: BrowserContext, url: string): Promise<Page> {

@@ -92,7 +92,7 @@ test('--settings keeps settings changed from the page across restarts; flags win
     await second.stop();
 
     const third = await startHost({ args: ['--settings', file, '--name', 'Grace'] });
-    expect(((await callBridge(third.port, 'getHostState')) as HostState).displayName).toBe('Grace');
+    expect(((await callBridge(third.port, 'getHostState')) as HostState).settings?.displayName).toBe('Grace');
     await third.stop();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

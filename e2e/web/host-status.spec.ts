@@ -2,13 +2,11 @@
  * Foundation, web tier: the real `lan-party host` on loopback, its page in
  * Debian's Chromium, and a stock peerjs@1.5 client registering with its broker.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures/test.js';
 import { BRIDGE_PATH, bridgeProtocols } from '../../src-preload/contract.js';
 import { BridgeConnection } from '../fixtures/bridge.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/fixture-origin.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
 
-let host: RunningHost;
 let fixtures: FixtureServer;
 
 test.beforeAll(async () => {
@@ -19,15 +17,7 @@ test.afterAll(async () => {
   await fixtures.close();
 });
 
-test.beforeEach(async () => {
-  host = await startHost();
-});
-
-test.afterEach(async () => {
-  expect(await host.stop()).toBe(0);
-});
-
-test('the page shows the running broker and counts a stock peerjs client', async ({ page, context }) => {
+test('the page shows the running broker and counts a stock peerjs client', async ({ host, page, context }) => {
   await page.goto(host.url);
   await expect(page.getByTestId('broker-running')).toHaveText('running');
   await expect(page.getByTestId('broker-port')).toHaveText(String(host.port));
@@ -59,7 +49,7 @@ test('the page shows the running broker and counts a stock peerjs client', async
   await expect(page.getByTestId('broker-clients')).toHaveText('1');
 });
 
-test('the host page can stop and restart the broker', async ({ page }) => {
+test('the host page can stop and restart the broker', async ({ host, page }) => {
   await page.goto(host.url);
   await page.getByTestId('broker-toggle').click();
   await expect(page.getByTestId('broker-running')).toHaveText('stopped');
@@ -71,7 +61,7 @@ test('the host page can stop and restart the broker', async ({ page }) => {
   expect(started.status).toBe(200);
 });
 
-test('a control call from another origin is refused, even with the token; the token works for our own page or a tool', async ({ page }) => {
+test('a control call from another origin is refused, even with the token; the token works for our own page or a tool', async ({ host, page }) => {
   await page.goto(`${fixtures.origin}/pages/blank.html`);
   const call = (token: string | null, method: string) =>
     page.evaluate(

@@ -3,7 +3,7 @@
  * standalone engine bundle, signaling through the real headless host's broker.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { connectEngines, openEngine, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
+import { connectEngines, waitForEngineLinks, openEngine, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
@@ -314,7 +314,7 @@ test('a page closed abruptly is reported disconnected within 3 s, once', async (
   const c = await openEngine(context, env.fixtures);
   await register(c, env.host.brokerEndpoint, 'core-c8');
   await connectEngines(c, a, 'core-a8', 'core-c8');
-  await a.waitForFunction(() => window.lp.engine.getPeerStats().every((s) => s.engine));
+  await waitForEngineLinks(a, b, c);
 
   // b's renderer crashes: no SCTP/DTLS goodbye reaches a, only the heartbeat can tell.
   const cdp = await other.newCDPSession(b);

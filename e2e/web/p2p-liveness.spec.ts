@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { connectEngines, openEngine, openStock, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
+import { connectEngines, waitForEngineLinks, openEngine, openStock, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
@@ -91,7 +91,7 @@ test('an engine peer whose Chromium is killed is reported within 3 s, once', asy
     await register(a, env.host.brokerEndpoint, 'live-a1');
     await register(b, env.host.brokerEndpoint, 'live-b1');
     await connectEngines(a, b, 'live-b1', 'live-a1');
-    await a.waitForFunction(() => window.lp.engine.getPeerStats().every((s) => s.engine));
+    await waitForEngineLinks(a, b);
     // Settle: the link has carried pings and their acknowledgements for a while.
     await a.waitForTimeout(1_500);
 
@@ -132,7 +132,7 @@ test('a peer whose main thread stalls for 5 s is not reported, and the link carr
   await register(a, env.host.brokerEndpoint, 'live-a2');
   await register(b, env.host.brokerEndpoint, 'live-b2');
   await connectEngines(a, b, 'live-b2', 'live-a2');
-  await a.waitForFunction(() => window.lp.engine.getPeerStats().every((s) => s.engine));
+  await waitForEngineLinks(a, b);
   await a.waitForTimeout(1_000);
 
   // a keeps sending during b's stall: they must all arrive after it, in order.
@@ -208,7 +208,7 @@ test('a 5,000 events/s stream for 60 s: no false report on either side', async (
   await register(a, env.host.brokerEndpoint, 'live-a4');
   await register(b, env.host.brokerEndpoint, 'live-b4');
   await connectEngines(a, b, 'live-b4', 'live-a4');
-  await a.waitForFunction(() => window.lp.engine.getPeerStats().every((s) => s.engine));
+  await waitForEngineLinks(a, b);
 
   // 50 events every 10 ms for 60 s, bounded in count (300,000) and time (60 s); the receiver only counts them.
   const sent = await a.evaluate(

@@ -7,9 +7,10 @@ import { describeConditions } from '../../src-preload/network-conditions.js';
 import { parseHostArgs, USAGE, UsageError, type HostCommand } from './host-args.js';
 import { applyPatch, defaultSettings } from '../host/settings.js';
 import { loadSettings } from '../host/settings-store.js';
+import { formatReadyLine } from './ready-line.js';
 import { startHeadlessHost, type HeadlessHost } from './run-host.js';
 
-function printReady(running: HeadlessHost): void {
+function printReady(running: HeadlessHost, bench: number | null): void {
   const state = running.host.getBrokerState();
   const broker = state.running ? `broker on path ${state.path}, key ${state.key}` : 'broker stopped';
   const lines = [
@@ -17,8 +18,18 @@ function printReady(running: HeadlessHost): void {
     ...running.urls.map((url, i) => `  ${i === 0 ? 'Open on this machine:' : 'Open on the LAN:     '} ${url}`),
     ...running.host.games.list().map((game) => `  Hosting game "${game.name}": ${onPort(running.urls.at(-1), game.port)}`),
     ...agentLines(running),
+    ...benchLines(running, bench),
     ...controlUrls(running).map((url) => `  Host control from another machine (keep it private): ${url}`),
     '  Press Ctrl+C to stop.',
+    // Last, so a launcher that sees it has every human line above too.
+    formatReadyLine({
+      port: running.port,
+      urls: running.urls,
+      token: running.token,
+      instance: running.host.instanceId,
+      broker: state.running ? { path: state.path, key: state.key } : null,
+      games: running.host.games.list().map((game) => ({ id: game.id, name: game.name, port: game.port, url: onPort(running.urls.at(-1), game.port) })),
+    }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -31,6 +42,14 @@ function agentLines(running: HeadlessHost): string[] {
   if (conditions) lines.push(`  Every game instance's uplink: ${describeConditions(conditions)}`);
   if (state.recording?.file) lines.push(`  Recording every instance's events to ${state.recording.file}`);
   return lines;
+}
+
+/** `--bench N`: the test bench of the first hosted game, on this machine's address (the bench page has host control there). */
+function benchLines(running: HeadlessHost, count: number | null): string[] {
+  const game = running.host.games.list()[0];
+  if (count === null || !game) return [];
+  const url = new URL(`bench.html?game=${game.id}&count=${count}`, running.urls[0] ?? `http://127.0.0.1:${running.port}/`);
+  return [`  Test bench (${count} players): ${url.href}`];
 }
 
 /**
@@ -103,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`lan-party host: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  printReady(running);
+  printReady(running, parsed.bench);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {

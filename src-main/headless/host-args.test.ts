@@ -72,4 +72,18 @@ describe('lan-party host game agent flags', () => {
     for (const [args, message] of bad) expect(() => parseHostArgs(args), args.join(' ')).toThrow(message);
     for (const [args] of bad) expect(() => parseHostArgs(args)).toThrow(UsageError);
   });
+
+  it('reads --bench N (2 to 16) with a --game, and refuses it otherwise with a clear UsageError', () => {
+    expect(parseHostArgs(['--game', 'dots', '--bench', '4'])?.bench).toBe(4);
+    expect(parseHostArgs(['--game', 'dots'])?.bench).toBeNull();
+    const bad: [string[], RegExp][] = [
+      [['--game', 'dots', '--bench', '1'], /--bench: a test bench has 2 to 16 players/],
+      [['--game', 'dots', '--bench', '17'], /--bench: a test bench has 2 to 16 players/],
+      [['--game', 'dots', '--bench', 'four'], /--bench: /],
+      [['--game', 'dots', '--bench', '2.5'], /--bench: the player count is a whole number/],
+      [['--bench', '4'], /--bench: give the game to test with --game/],
+    ];
+    for (const [args, message] of bad) expect(() => parseHostArgs(args), args.join(' ')).toThrow(message);
+    for (const [args] of bad) expect(() => parseHostArgs(args)).toThrow(UsageError);
+  });
 });

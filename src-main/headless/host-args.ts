@@ -16,6 +16,7 @@ import {
   type Settings,
   type SettingsPatch,
 } from '../../src-preload/contract.js';
+import { BENCH_LIMITS } from '../../src-preload/game-agent-protocol.js';
 import { NETWORK_PRESETS, parseNetworkSpec, type NetworkConditions } from '../../src-preload/network-conditions.js';
 import { applyPatch, defaultSettings } from '../host/settings.js';
 
@@ -39,6 +40,8 @@ Options:
                       (visible to this machine's users in its process list)
   --pin-broker ID     use only this instance's broker (its instance id)
   --game PATH         host a web game (folder with an index.html, or a .zip; repeatable)
+  --bench N           a test bench of the (first) --game with N players
+                      (2 to 16): prints its URL, to open in a browser on this machine
   --original-gdevelop-runtime
                       GDevelop games keep their own P2P runtime (default: LAN Party's engine)
   --settings FILE     keep settings changed from the page in FILE across restarts
@@ -72,12 +75,19 @@ export interface HostCommand {
   network: NetworkConditions | null;
   /** `--record`: the trace file; undefined when not given. */
   recordFile: string | undefined;
+  /** `--bench`: players of the first game's test bench (its URL is printed); null when not given. */
+  bench: number | null;
 }
 
 const PortFlag = z.coerce.number().int('the port is a whole number').min(0).max(65535, 'the port is at most 65535');
 const HostFlag = z.string().regex(/^[0-9a-fA-F.:]+$/, 'the bind address is an IP address');
 const GameFlag = z.string().min(1, 'give the game folder or .zip').max(4096, 'the path is too long');
 const RecordFlag = z.string().min(1, 'give the trace file').max(4096, 'the path is too long');
+const BenchFlag = z.coerce
+  .number()
+  .int('the player count is a whole number')
+  .min(BENCH_LIMITS.minCount, `a test bench has ${BENCH_LIMITS.minCount} to ${BENCH_LIMITS.maxCount} players`)
+  .max(BENCH_LIMITS.maxCount, `a test bench has ${BENCH_LIMITS.minCount} to ${BENCH_LIMITS.maxCount} players`);
 const InterfaceFlag = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'an interface name is 1 to 64 plain characters');
 
 function flag<T>(schema: z.ZodType<T>, name: string, value: string): T {
@@ -111,6 +121,7 @@ export function parseHostArgs(args: string[]): HostCommand | null {
         settings: { type: 'string' },
         network: { type: 'string' },
         record: { type: 'string' },
+        bench: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -138,6 +149,8 @@ export function parseHostArgs(args: string[]): HostCommand | null {
       throw new UsageError(`--network: ${(error as Error).message}`);
     }
   }
+  const bench = values.bench === undefined ? null : flag(BenchFlag, 'bench', values.bench);
+  if (bench !== null && (values.game ?? []).length === 0) throw new UsageError('--bench: give the game to test with --game');
   return {
     settings,
     bindHost: values.host === undefined ? undefined : flag(HostFlag, 'host', values.host),
@@ -149,5 +162,6 @@ export function parseHostArgs(args: string[]): HostCommand | null {
     overrides,
     network,
     recordFile: values.record === undefined ? undefined : flag(RecordFlag, 'record', values.record),
+    bench,
   };
 }

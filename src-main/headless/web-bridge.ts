@@ -1,7 +1,8 @@
 /**
  * The contract carried over a WebSocket, for browsers (which have no preload).
- * Same channels and schemas as Electron IPC; control channels are answered
- * only for callers that `access.ts` allows. A token is read from the
+ * Same channels, schemas and dispatcher (host/invoke-dispatch.ts) as Electron
+ * IPC; this transport adds its gate: control channels are answered only for
+ * callers that `access.ts` allows. A token is read from the
  * handshake's subprotocols only (`bridgeProtocols` in the contract).
  */
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -11,12 +12,11 @@ import {
   BridgeRequestSchema,
   describeIssues,
   invokeChannels,
-  parseInvokeInput,
   tokenFromProtocols,
   type BridgeMessage,
-  type InvokeName,
 } from '../../src-preload/contract.js';
 import { createInvokeHandlers, forwardHostEvents } from '../host/host-api.js';
+import { createInvokeDispatcher, type InvokeDispatcher } from '../host/invoke-dispatch.js';
 import type { LanHost } from '../host/lan-host.js';
 import { canControl } from './access.js';
 
@@ -26,10 +26,6 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export const CONTROL_REFUSED =
   'This action needs host control: use the page on the host machine, or open the #token= address printed by `lan-party host`.';
-
-function isInvokeName(name: string): name is InvokeName {
-  return Object.hasOwn(invokeChannels, name);
-}
 
 export class WebBridge {
   private readonly wss = new WebSocketServer({
@@ -66,7 +62,10 @@ export class WebBridge {
   }
 
   private onConnection(ws: WebSocket, control: boolean): void {
-    const handlers = createInvokeHandlers(this.host, control);
+    // The gate, asked before the input is parsed: a player learns nothing about a control channel's schema.
+    const dispatch = createInvokeDispatcher(createInvokeHandlers(this.host, control), (name) =>
+      invokeChannels[name].access === 'control' && !control ? CONTROL_REFUSED : null,
+    );
     const send = (message: BridgeMessage): void => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -79,15 +78,14 @@ export class WebBridge {
     ws.on('close', unsubscribe);
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
-      void this.onMessage(data, isBinary, control, handlers, send);
+      void this.onMessage(data, isBinary, dispatch, send);
     });
   }
 
   private async onMessage(
     data: unknown,
     isBinary: boolean,
-    control: boolean,
-    handlers: ReturnType<typeof createInvokeHandlers>,
+    dispatch: InvokeDispatcher,
     send: (message: BridgeMessage) => void,
   ): Promise<void> {
     if (isBinary) {
@@ -107,25 +105,6 @@ export class WebBridge {
       return;
     }
     const { id, method, input } = request.data;
-    if (!isInvokeName(method)) {
-      send({ kind: 'reply', id, ok: false, error: `Unknown method ${JSON.stringify(method)}` });
-      return;
-    }
-    if (invokeChannels[method].access === 'control' && !control) {
-      send({ kind: 'reply', id, ok: false, error: CONTROL_REFUSED });
-      return;
-    }
-    const parsed = parseInvokeInput(method, input);
-    if (!parsed.ok) {
-      send({ kind: 'reply', id, ok: false, error: parsed.error });
-      return;
-    }
-    try {
-      const handler = handlers[method] as (input: unknown) => unknown;
-      const value = await handler(parsed.value);
-      send({ kind: 'reply', id, ok: true, value: value ?? null });
-    } catch (error) {
-      send({ kind: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) });
-    }
+    send({ kind: 'reply', id, ...(await dispatch(method, input)) });
   }
 }

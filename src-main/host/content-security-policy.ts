@@ -1,8 +1,9 @@
 /**
  * The CSP of the LAN Party page, in Electron and in browsers. Brokers live on
  * arbitrary LAN addresses and ports, discovered at run time, so `connect-src`
- * admits any host but only over HTTP(S) and WebSocket; scripts, styles and
- * everything else come from the app itself.
+ * admits any host but only over HTTP(S) and WebSocket, and `frame-src` admits
+ * the hosted games the test bench frames; scripts, styles and everything else
+ * come from the app itself.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -11,6 +12,9 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "font-src 'self'",
   'connect-src \'self\' ws://*:* wss://*:* http://*:* https://*:*',
+  // The test bench frames hosted games, each its own origin at `http://<host address>:<game port>/`
+  // (the game's own CSP names who may frame it). Nothing else is framed: the dashboard frames nothing.
+  'frame-src http://*:* https://*:*',
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -176,6 +176,11 @@ export class Discovery {
     this.emit();
   }
 
+  /** What the record says now (a copy): the one place the advertised broker and games are kept. */
+  advertised(): Advertisement {
+    return copyAdvertisement(this.advertisement);
+  }
+
   update(patch: Patch): void {
     const next = copyAdvertisement({ ...this.advertisement, ...patch, instanceId: this.advertisement.instanceId });
     assertAdvertisable(next);
@@ -541,22 +546,7 @@ export class Discovery {
   private selfInstance(): LanInstance {
     const now = Date.now();
     const addresses = this.interfaces.map((iface) => iface.address);
-    const ad = this.advertisement;
-    return {
-      instanceId: ad.instanceId,
-      name: advertisableName(ad.displayName),
-      address: addresses[0] ?? '127.0.0.1',
-      addresses: addresses.length > 0 ? addresses : ['127.0.0.1'],
-      httpPort: ad.httpPort,
-      broker: ad.broker ? { ...ad.broker } : null,
-      peerId: ad.peerId,
-      // As the others read them from our record.
-      games: (ad.games ?? []).map((game) => ({ name: advertisableGameName(game.name), port: game.port })),
-      protocolVersion: PROTOCOL_VERSION,
-      self: true,
-      firstSeen: this.startedAt ?? now,
-      lastSeen: now,
-    };
+    return selfInstance(this.advertisement, addresses.length > 0 ? addresses : ['127.0.0.1'], this.startedAt ?? now, now);
   }
 
   private clearTimers(): void {
@@ -574,6 +564,28 @@ export class Discovery {
       }
     }
   }
+}
+
+/**
+ * This instance in the LAN state, as the others read it from its record (name
+ * and games shortened the same way). The host uses it too when discovery is
+ * off, so both views of "self" cannot drift apart.
+ */
+export function selfInstance(ad: Advertisement, addresses: readonly string[], firstSeen: number, now: number): LanInstance {
+  return {
+    instanceId: ad.instanceId,
+    name: advertisableName(ad.displayName),
+    address: addresses[0] ?? '127.0.0.1',
+    addresses: [...addresses],
+    httpPort: ad.httpPort,
+    broker: ad.broker ? { ...ad.broker } : null,
+    peerId: ad.peerId,
+    games: (ad.games ?? []).map((game) => ({ name: advertisableGameName(game.name), port: game.port })),
+    protocolVersion: PROTOCOL_VERSION,
+    self: true,
+    firstSeen,
+    lastSeen: now,
+  };
 }
 
 /** A copy the caller cannot change afterwards (the games list included). */

@@ -1,23 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LanInstance } from '../../src-preload/contract.js';
+import { lanInstance } from '../../src-preload/testing/lan-instance.js';
 import { DefaultBrokerElection, electDefaultBroker } from './election.js';
 
 function instance(id: string, startedAt: number | null, overrides: Partial<LanInstance> = {}): LanInstance {
-  return {
+  return lanInstance({
     instanceId: id,
     name: `host ${id}`,
     address: `10.77.0.${id.length}`,
     addresses: [],
-    httpPort: 9000,
     broker: startedAt === null ? null : { port: 9000, path: '/', key: 'peerjs', startedAt },
-    peerId: null,
-    games: [],
-    protocolVersion: 1,
-    self: false,
-    firstSeen: 0,
-    lastSeen: 0,
     ...overrides,
-  };
+  });
 }
 
 function permutations<T>(items: readonly T[]): T[][] {

@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GameHost, findGameRoot } from './game-host.js';
-import { GAME_RESPONSE_HEADERS, injectShim } from './game-origin.js';
+import { hostPageOrigins, injectShim } from './game-origin.js';
 import { HostHttpServer } from './http-server.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './settings.js';
 
@@ -83,6 +83,7 @@ describe('GameHost: every game on a listener of its own', () => {
       bindHost: '127.0.0.1',
       firstGamePort: () => (hostPort === 0 ? 0 : port + 1),
       archiveLimits: () => DEFAULT_ARCHIVE_LIMITS,
+      framers: () => hostPageOrigins(port, ['127.0.0.1', '192.168.1.20']),
       onChange: () => undefined,
     });
     closers.push(async () => {
@@ -102,13 +103,14 @@ describe('GameHost: every game on a listener of its own', () => {
     if ('error' in page) throw new Error(page.error);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<head><script src="/lan-party/broker-shim.js"></script><title>Dots</title>');
-    for (const [name, value] of Object.entries(GAME_RESPONSE_HEADERS)) expect(page.headers[name.toLowerCase()]).toBe(value);
-    expect(page.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+    // Framed by its own pages and the host's (the test bench), on the host's port only, and by the Electron app's page.
+    const framing = `frame-ancestors 'self' lan-party://app http://127.0.0.1:${hostPort} http://localhost:${hostPort} http://192.168.1.20:${hostPort}`;
+    expect(page.headers['content-security-policy']).toBe(framing);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     // Every response of the origin carries them, errors included.
     const missing = await get(game.port, '/nope.js');
     expect('status' in missing && missing.status).toBe(404);
-    expect('headers' in missing && missing.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+    expect('headers' in missing && missing.headers['content-security-policy']).toBe(framing);
 
     // The agent script, on the game's origin, names no broker: the relay there resolves the default when a game connects.
     const shim = await get(game.port, '/lan-party/broker-shim.js');

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ArchiveLimits, GdevelopRuntime, HostedGame } from '../../src-preload/contract.js';
 import { extractGameArchive } from './game-archive.js';
+import { FolderWatcher } from './folder-watcher.js';
 import { gdevelopSubstitutes, usesGdevelopP2P } from './gdevelop-dropin.js';
 import { GameOrigin, SHIM_PATH } from './game-origin.js';
 import { sendText, type HostHttpServer, type RequestRoute, type UpgradeRoute } from './http-server.js';
@@ -25,7 +26,12 @@ interface Entry {
   origin: GameOrigin;
   /** Temporary folder to delete when hosting stops (unpacked zips). */
   temporary: string | null;
+  /** Live reload: a folder game's folder is watched; a zip game is not (its files never change). */
+  watcher: FolderWatcher | null;
 }
+
+/** The framers' list is recomputed at most this often (addresses come and go; every game response carries it). */
+const FRAMERS_CACHE_MS = 2_000;
 
 export interface GameHostOptions {
   /** The built shim (`out/shim/broker-shim.js`). */
@@ -40,6 +46,10 @@ export interface GameHostOptions {
   archiveLimits(): ArchiveLimits;
   /** The game agent's routes on a game's origin (relay and agent socket); `game()` is null until the game is listed. */
   agentRoutes?(game: () => HostedGame | null): { request: RequestRoute; upgrade: UpgradeRoute };
+  /** Origins of the host's own pages, allowed to frame games (game-origin.ts hostPageOrigins); none when absent. */
+  framers?(): readonly string[];
+  /** Live reload: a file of this folder game's folder changed (debounced; dotfiles and editor temporaries ignored). */
+  onFilesChanged?(gameId: string): void;
   onChange(): void;
 }
 
@@ -64,6 +74,7 @@ export class GameHost {
   private starting = 0;
   private closed = false;
   private shimSource: string | null = null;
+  private framersCache: { at: number; origins: readonly string[] } | null = null;
 
   constructor(
     hostHttp: HostHttpServer,
@@ -120,6 +131,7 @@ export class GameHost {
         shim: () => this.shim(),
         substitutes: gdevelop && gdevelopRuntime === 'lan-party' ? gdevelopSubstitutes(p2pBuildDir) : undefined,
         ...this.options.agentRoutes?.(() => listed),
+        framers: () => this.framers(),
       });
       let port: number;
       try {
@@ -140,7 +152,9 @@ export class GameHost {
         startedAt: Date.now(),
         ...(gdevelop ? { gdevelopRuntime } : {}),
       };
-      this.games.set(game.id, { game, origin, temporary });
+      const onFilesChanged = this.options.onFilesChanged;
+      const watcher = !temporary && onFilesChanged ? new FolderWatcher(realRoot, () => onFilesChanged(game.id)) : null;
+      this.games.set(game.id, { game, origin, temporary, watcher });
       listed = game;
       temporary = null;
       this.options.onChange();
@@ -156,6 +170,7 @@ export class GameHost {
     const entry = this.games.get(id);
     if (!entry) return false;
     this.games.delete(id);
+    entry.watcher?.close();
     this.options.onChange();
     await entry.origin.close();
     if (entry.temporary) fs.rmSync(entry.temporary, { recursive: true, force: true });
@@ -166,6 +181,13 @@ export class GameHost {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.games.keys()].map((id) => this.stop(id)));
+  }
+
+  private framers(): readonly string[] {
+    if (!this.options.framers) return [];
+    const now = Date.now();
+    if (!this.framersCache || now - this.framersCache.at > FRAMERS_CACHE_MS) this.framersCache = { at: now, origins: this.options.framers() };
+    return this.framersCache.origins;
   }
 
   /**

@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import type http from 'node:http';
+import { APP_ORIGIN } from '../app-origin.js';
 import { HostHttpServer, sendText, type RequestRoute, type UpgradeRoute } from './http-server.js';
 import { resolveInside, serveStatic } from './static-files.js';
 
@@ -29,13 +30,30 @@ export const GAME_PORT_ATTEMPTS = 32;
 /**
  * Sent with every response of a game's origin (HostHttpServer adds
  * `Referrer-Policy: no-referrer` to every answer, a game's included).
- * Only the game's own pages may frame it (no other site can overlay and
- * click-jack it). The coming test bench frames games from the host's own
- * page: its origin must be added to `frame-ancestors` then.
+ * Only the game's own pages and the host's own pages (`framers`: the test
+ * bench frames N instances of a game) may frame it; no other site can overlay
+ * and click-jack it.
  */
-export const GAME_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "frame-ancestors 'self'",
-};
+export function gameResponseHeaders(framers: readonly string[] = []): Record<string, string> {
+  return { 'Content-Security-Policy': ["frame-ancestors 'self'", ...framers].join(' ') };
+}
+
+/**
+ * The origins of the host's own pages (dashboard, test bench): its port on
+ * the loopback names and on each address it is reached at on the LAN, and the
+ * Electron app's page. A framer's origin is matched exactly (scheme, host,
+ * port), so a site on another port or name never matches.
+ */
+export function hostPageOrigins(hostPort: number | null, addresses: readonly string[]): string[] {
+  const origins: string[] = [APP_ORIGIN];
+  if (hostPort === null) return origins;
+  // IPv4 and names only: CSP host-sources cannot spell an IPv6 literal (Chromium logs a console error for
+  // `http://[::1]:port` in frame-ancestors on every framed page), so a bench reached over IPv6 cannot frame games.
+  const names = new Set(['127.0.0.1', 'localhost']);
+  for (const address of addresses) if (/^[0-9.]+$/.test(address)) names.add(address);
+  for (const name of names) origins.push(`http://${name}:${hostPort}`);
+  return origins;
+}
 
 /** Adds the shim as the first script of the page, so it runs before the game's own. */
 export function injectShim(html: string): string {
@@ -60,6 +78,8 @@ export interface GameOriginOptions {
   request?: RequestRoute;
   /** The game agent's sockets (agent and signaling relay); any other upgrade is a 404. */
   upgrade?: UpgradeRoute;
+  /** Origins besides the game's own that may frame its pages (hostPageOrigins); none when absent. */
+  framers?(): readonly string[];
 }
 
 export class GameOrigin {
@@ -85,7 +105,7 @@ export class GameOrigin {
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean {
-    for (const [name, value] of Object.entries(GAME_RESPONSE_HEADERS)) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(gameResponseHeaders(this.options.framers?.() ?? []))) res.setHeader(name, value);
     if (url.pathname === SHIM_PATH) {
       this.serveShim(req, res);
       return true;

@@ -7,13 +7,14 @@
 import type { EventName, EventPayload, InvokeHandlers } from '../../src-preload/contract.js';
 import type { HostChange, LanHost } from './lan-host.js';
 
-/** What differs between Electron and the headless host (a native dialog, a game window). */
-export type TransportHandlers = Pick<InvokeHandlers, 'chooseGamePath' | 'playGame'>;
+/** What differs between Electron and the headless host (a native dialog, a game window, a bench window). */
+export type TransportHandlers = Pick<InvokeHandlers, 'chooseGamePath' | 'playGame' | 'openBench'>;
 
 /** Headless: the page asks for a typed path and opens games in a tab itself. */
 export const BROWSER_TRANSPORT: TransportHandlers = {
   chooseGamePath: () => ({ supported: false, path: null }),
   playGame: () => ({ opened: false }),
+  openBench: () => ({ opened: false }),
 };
 
 export function createInvokeHandlers(host: LanHost, canControl: boolean, transport: TransportHandlers = BROWSER_TRANSPORT): InvokeHandlers {
@@ -23,7 +24,6 @@ export function createInvokeHandlers(host: LanHost, canControl: boolean, transpo
     getLanState: () => host.getLanState(),
     startBroker: () => host.startBroker(),
     stopBroker: () => host.stopBroker(),
-    getSettings: () => host.getSettings(),
     updateSettings: (patch) => host.updateSettings(patch),
     setOwnPeerId: ({ peerId }) => {
       host.setOwnPeerId(peerId);
@@ -52,7 +52,6 @@ type EventSink = <N extends EventName>(event: N, payload: EventPayload<N>) => vo
 export function forwardHostEvents(host: LanHost, canControl: boolean, send: EventSink): () => void {
   const unsubscribers = [
     host.onChange((changes: ReadonlySet<HostChange>) => {
-      if (changes.has('broker')) send('brokerState', host.getBrokerState());
       if (changes.has('lan') || changes.has('broker') || changes.has('games')) send('lanState', host.getLanState());
       send('hostState', host.getHostState(canControl));
     }),

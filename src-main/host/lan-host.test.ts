@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from './discovery-txt.js';
 import { GAME_PORT_ATTEMPTS } from './game-origin.js';
 import type { HostChange } from './lan-host.js';
 import { LanHost } from './lan-host.js';
@@ -105,5 +106,24 @@ describe('LanHost: what a player learns', () => {
     expect(seen).not.toContain(folder);
     const owner = host.getHostState(true);
     expect(owner.canControl && owner.settings.iceServers[0]?.credential).toBe('pass-s3cret');
+  });
+});
+
+describe('LanHost: the LAN with discovery off', () => {
+  const self = (host: LanHost) => host.getLanState().instances.find((instance) => instance.self);
+
+  it('is this instance alone, described as its record would be, and its broker is the default while it runs', async () => {
+    const host = await startHost();
+    await host.updateSettings({ displayName: 'Ada' });
+    expect(self(host)).toMatchObject({ instanceId: host.instanceId, name: 'Ada', httpPort: host.port, protocolVersion: PROTOCOL_VERSION });
+    await expect.poll(() => host.getLanState().defaultBroker?.instanceId).toBe(host.instanceId);
+
+    host.stopBroker();
+    await expect.poll(() => host.getLanState().defaultBroker).toBeNull();
+    expect(self(host)?.broker).toBeNull();
+
+    const restarted = host.startBroker();
+    await expect.poll(() => host.getLanState().defaultBroker?.instanceId).toBe(host.instanceId);
+    expect(self(host)?.broker).toEqual({ port: host.port, path: restarted.path, key: restarted.key, startedAt: restarted.startedAt });
   });
 });

@@ -20,14 +20,14 @@ import type {
   SettingsPatch,
 } from '../../src-preload/contract.js';
 import { Broker } from './broker.js';
-import { Discovery } from './discovery.js';
-import { advertisableGameName } from './discovery-txt.js';
+import { Discovery, selfInstance, type Advertisement } from './discovery.js';
 import { DefaultBrokerElection } from './election.js';
 import { PARTY_TIMING, derivePartyKey, type PartySigning } from './party-signature.js';
 import { GameAgentHub } from './game-agent/game-agent-hub.js';
 import { gameAgentRoutes } from './game-agent/game-agent-routes.js';
 import { SignalingRelay } from './game-agent/signaling-relay.js';
 import { GameHost } from './game-host.js';
+import { hostPageOrigins } from './game-origin.js';
 import { HostHttpServer, sendJson } from './http-server.js';
 import { reachableAddresses } from './network-addresses.js';
 import { applyPatch } from './settings.js';
@@ -74,10 +74,6 @@ export class LanHost {
   private partyKey: Buffer | null = null;
   private partyTimer: NodeJS.Timeout | null = null;
   private ownPeerId: string | null = null;
-  /** What this host last advertised as its broker (mDNS and election), so unchanged broker state costs nothing. */
-  private lastAdvertisedBroker: LanBroker | null = null;
-  /** Same for the hosted games (JSON of what was last passed to discovery). */
-  private lastAdvertisedGames = '[]';
   private readonly listeners = new Set<(changes: ReadonlySet<HostChange>) => void>();
   private pending = new Set<HostChange>();
   private notifyTimer: NodeJS.Timeout | null = null;
@@ -109,6 +105,9 @@ export class LanHost {
       // The launch port decides (a changed port applies at the next launch): fixed -> the ports after ours, 0 -> ephemeral.
       firstGamePort: () => (options.settings.broker.port === 0 ? 0 : (this.http.port ?? 0) + 1),
       archiveLimits: () => this.settings.archive,
+      // The test bench (a page of this host) frames games; live reload tells a changed game's pages to reload.
+      framers: () => hostPageOrigins(this.http.port, this.addresses()),
+      onFilesChanged: (gameId) => this.agents.reloadGame(gameId),
       onChange: () => {
         this.syncAdvertisedGames();
         this.changed('games');
@@ -208,7 +207,6 @@ export class LanHost {
   getHostState(canControl: boolean): HostState {
     const common = {
       instanceId: this.instanceId,
-      displayName: this.settings.displayName,
       mode: this.mode,
       broker: this.getBrokerState(),
       lan: this.getLanState(),
@@ -302,12 +300,17 @@ export class LanHost {
    * Clients coming and going and refused frames change nothing the LAN sees:
    * re-advertise and re-elect only when the advertisement did (re-electing on
    * every broker change made 400k garbage frames cost 3x 400k heartbeats).
+   * The record Discovery holds is the one copy of what was advertised. Without
+   * discovery the LAN is this instance alone: re-electing over it is one
+   * comparison, at most once per BROKER_NOTIFY_INTERVAL_MS (the broker
+   * coalesces client churn), and notifies only a new choice.
    */
   private syncAdvertisedBroker(): void {
     const broker = this.advertisedBroker();
-    if (JSON.stringify(broker) === JSON.stringify(this.lastAdvertisedBroker)) return;
-    this.lastAdvertisedBroker = broker;
-    this.advertise({ broker });
+    if (this.discovery) {
+      if (sameLanBroker(broker, this.discovery.advertised().broker)) return;
+      this.advertise({ broker });
+    }
     this.refreshElection();
   }
 
@@ -319,31 +322,15 @@ export class LanHost {
   /** Hosting started or stopped: re-announce the record with the current games (withdrawn ones are simply absent). */
   private syncAdvertisedGames(): void {
     const games = this.advertisedGames();
-    const json = JSON.stringify(games);
-    if (this.discovery && json !== this.lastAdvertisedGames) {
-      this.lastAdvertisedGames = json;
-      this.advertise({ games });
-    }
+    if (this.discovery && !sameLanGames(games, this.discovery.advertised().games ?? [])) this.advertise({ games });
     // Our own entry in the LAN state lists them too, with discovery on or off.
     this.changed('lan');
   }
 
   private startDiscovery(): void {
-    const port = this.http.port;
-    if (port === null) return;
-    this.lastAdvertisedBroker = this.advertisedBroker();
-    const games = this.advertisedGames();
-    this.lastAdvertisedGames = JSON.stringify(games);
+    if (this.http.port === null) return;
     const discovery = new Discovery({
-      advertisement: {
-        instanceId: this.instanceId,
-        displayName: this.settings.displayName,
-        httpPort: port,
-        peerId: this.ownPeerId,
-        broker: this.lastAdvertisedBroker,
-        games,
-        party: this.partySigning(),
-      },
+      advertisement: { ...this.advertisement(), party: this.partySigning() },
       partyKey: this.partyKey,
       interfaces: this.settings.interfaces,
       // Socket trouble is also in the LAN state; the log line helps whoever runs the host.
@@ -371,7 +358,14 @@ export class LanHost {
   }
 
   private getLanStateWithoutElection(): Omit<LanState, 'defaultBroker'> {
-    const state = this.discovery?.getState() ?? this.selfOnlyState();
+    const now = Date.now();
+    // With discovery off, the LAN is just this instance (its broker is the default).
+    const state = this.discovery?.getState() ?? {
+      discovery: 'off' as const,
+      lastError: null,
+      ignoredRecords: 0,
+      instances: [selfInstance(this.advertisement(), this.addresses(), now, now)],
+    };
     const { partyCode, pinnedBroker } = this.settings;
     const trust: LanTrust =
       pinnedBroker !== null ? { mode: 'pinned', instanceId: pinnedBroker } : partyCode !== null ? { mode: 'party' } : { mode: 'open' };
@@ -408,31 +402,15 @@ export class LanHost {
     this.discovery?.update({ ...patch, party: this.partySigning() });
   }
 
-  /** With discovery off, the LAN is just this instance (its broker is the default). */
-  private selfOnlyState(): Omit<LanState, 'defaultBroker'> {
-    const port = this.http.port ?? 0;
-    const addresses = this.addresses();
-    const now = Date.now();
+  /** This host's mDNS record, derived from its settings, broker and games (party signing aside). */
+  private advertisement(): Advertisement {
     return {
-      discovery: 'off',
-      lastError: null,
-      ignoredRecords: 0,
-      instances: [
-        {
-          instanceId: this.instanceId,
-          name: this.settings.displayName,
-          address: addresses[0] ?? '127.0.0.1',
-          addresses,
-          httpPort: port,
-          broker: this.advertisedBroker(),
-          peerId: this.ownPeerId,
-          games: this.advertisedGames().map((game) => ({ ...game, name: advertisableGameName(game.name) })),
-          protocolVersion: 1,
-          self: true,
-          firstSeen: now,
-          lastSeen: now,
-        },
-      ],
+      instanceId: this.instanceId,
+      displayName: this.settings.displayName,
+      httpPort: this.http.port ?? 0,
+      peerId: this.ownPeerId,
+      broker: this.advertisedBroker(),
+      games: this.advertisedGames(),
     };
   }
 
@@ -448,4 +426,13 @@ export class LanHost {
     }, this.notifyIntervalMs);
     this.notifyTimer.unref();
   }
+}
+
+function sameLanBroker(a: LanBroker | null, b: LanBroker | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.port === b.port && a.path === b.path && a.key === b.key && a.startedAt === b.startedAt;
+}
+
+function sameLanGames(a: readonly LanGame[], b: readonly LanGame[]): boolean {
+  return a.length === b.length && a.every((game, i) => game.name === b[i]?.name && game.port === b[i]?.port);
 }

@@ -14,9 +14,17 @@ import { ModelContext } from './model-context';
 import 'uplot/dist/uPlot.min.css';
 import './styles/theme.css';
 import './styles/layout.css';
-import './styles/components.css';
-import './styles/console.css';
-import './styles/instances.css';
+// Primitives before the panels: a panel's rule wins over a primitive's of the same specificity. The bench page imports
+// theme.css and primitives.css too, so the build links them as a shared stylesheet ahead of this entry's: in the page they
+// also precede uPlot's, qr-code.css and layout.css, which therefore must not count on order against a primitive.
+import './styles/primitives.css';
+import './styles/panels/identity.css';
+import './styles/panels/broker.css';
+import './styles/panels/peers.css';
+import './styles/panels/errors.css';
+import './styles/panels/settings.css';
+import './styles/panels/console.css';
+import './styles/panels/instances.css';
 
 // First of all: a `#token=` leaves the address bar and this history entry (imports above only define things).
 const environment = browserEnvironment();
@@ -26,7 +34,7 @@ const root = document.getElementById('app');
 if (!root) throw new Error('missing #app');
 
 const model = new DashboardModel(getBridge(controlToken), environment);
-exposeDebugHandle(model.session.engine);
+exposeDebugHandle(model.p2p.engine);
 model.start();
 window.addEventListener('pagehide', () => model.stop());
 

@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_LIMITS } from '../../src-preload/game-agent-protocol';
 import { NO_DIRECTED_CONDITIONS } from '../../src-preload/network-conditions';
-import { agentUrl, brokerLine, newInstanceId, parseHostMessage, RECONNECT_MAX_MS, reconnectDelayMs, slotFromSearch } from './agent-link';
+import { agentUrl, brokerLine, newInstanceId, parseHostMessage, RECONNECT_MAX_MS, reconnectDelayMs } from './agent-link';
 
 describe('agent link helpers', () => {
   it('backs off from 0.5 s, doubling, never past 10 s', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 50].map(reconnectDelayMs)).toEqual([500, 1_000, 2_000, 4_000, 8_000, RECONNECT_MAX_MS, RECONNECT_MAX_MS, RECONNECT_MAX_MS]);
   });
 
-  it('makes instance ids the host accepts, the URL on the own origin and the bench slot', () => {
+  it('makes instance ids the host accepts and the URL on the own origin', () => {
     expect(newInstanceId()).toMatch(AGENT_LIMITS.instanceIdPattern);
     expect(agentUrl({ protocol: 'http:', host: '10.0.0.1:9001' })).toBe('ws://10.0.0.1:9001/lan-party/agent');
     expect(agentUrl({ protocol: 'https:', host: 'g.lan' })).toBe('wss://g.lan/lan-party/agent');
     expect(agentUrl({ protocol: 'file:', host: '' })).toBeNull();
-    expect(slotFromSearch('?a=1&lanPartySlot=3')).toBe(3);
-    expect(slotFromSearch('?lanPartySlot=-1')).toBeNull();
-    expect(slotFromSearch('')).toBeNull();
   });
 
   it('logs each broker state once, warning while there is no broker', () => {
@@ -34,6 +31,7 @@ describe('agent link helpers', () => {
     };
     expect(parseHostMessage(JSON.stringify(conditions))).toEqual({ ...conditions, links: { l1: { ...NO_DIRECTED_CONDITIONS, cut: true } } });
     expect(parseHostMessage(JSON.stringify({ type: 'broker', state: 'moving', message: 'x' }))).toEqual({ type: 'broker', state: 'moving', message: 'x' });
+    expect(parseHostMessage('{"type":"reload","extra":"ignored"}')).toEqual({ type: 'reload' });
     for (const bad of [
       'not json',
       '[]',

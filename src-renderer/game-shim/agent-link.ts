@@ -52,6 +52,7 @@ export function parseHostMessage(text: unknown): HostToAgentMessage | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const message = value as Record<string, unknown>;
+  if (message.type === 'reload') return { type: 'reload' };
   if (message.type === 'broker') {
     const { state, message: line } = message;
     if ((state !== 'waiting' && state !== 'connected' && state !== 'moving') || typeof line !== 'string') return null;
@@ -153,13 +154,6 @@ export class AgentLink {
 export function agentUrl(page: { protocol: string; host: string }): string | null {
   if (page.protocol !== 'http:' && page.protocol !== 'https:') return null;
   return `${page.protocol === 'https:' ? 'wss' : 'ws'}://${page.host}${AGENT_PATH}`;
-}
-
-/** The bench slot from the page's `lanPartySlot` URL parameter, or null. */
-export function slotFromSearch(search: string): number | null {
-  const raw = new URLSearchParams(search).get('lanPartySlot');
-  if (raw === null || !/^\d{1,4}$/.test(raw)) return null;
-  return Number(raw);
 }
 
 /** A random instance id: 16 lowercase hex characters. */

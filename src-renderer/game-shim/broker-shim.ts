@@ -12,15 +12,24 @@
  *    broker is left alone. `window.lanPartyBroker` describes the relay.
  * 2. Telemetry and conditioning of every RTCDataChannel (rtc-agent.ts),
  *    reported to the host over the agent socket (agent-link.ts).
+ * 3. On a test bench instance (bench-identity.ts: the bench's URL
+ *    parameters): its identity, storage of its own (scoped-storage.ts), focus
+ *    keys, gamepad, canvas size and mute for the bench page (bench-frame.ts).
+ * 4. Live reload: the host says `reload` when a file of the game's folder
+ *    changed, and the page reloads.
  *
- * Exposed on window, read-only: `lanPartyBroker` and `lanPartyAgent`
- * (`{ instance }`, so tests can tie a page to its instance). A prefix the host
- * may still prepend (`window.__LAN_PARTY_BROKER__ = …`) is ignored.
+ * Exposed on window, read-only: `lanPartyBroker`, `lanPartyAgent`
+ * (`{ instance, muted }`, so tests can tie a page to its instance), and on a
+ * bench instance `lanPartyInstance` / `lanPartyCount`. A prefix the host may
+ * still prepend (`window.__LAN_PARTY_BROKER__ = …`) is ignored.
  */
 import { AGENT_LIMITS } from '../../src-preload/game-agent-protocol.js';
-import { AgentLink, agentUrl, brokerLine, newInstanceId, slotFromSearch } from './agent-link.js';
+import { AgentLink, agentUrl, brokerLine, newInstanceId } from './agent-link.js';
+import { installBenchFrame, type BenchFrame } from './bench-frame.js';
+import { benchFromSearch, storagePrefix } from './bench-identity.js';
 import { isRelaySocket, relayBroker, rewriteCloudUrl, stripCloudIceServers, tagRelaySocket, type ShimBroker } from './cloud-url.js';
 import { RtcAgent } from './rtc-agent.js';
+import { isolateStorage } from './scoped-storage.js';
 import { SignalingWatch } from './signaling-watch.js';
 import { Telemetry } from './telemetry.js';
 
@@ -28,8 +37,11 @@ declare global {
   interface Window {
     /** Read-only: the signaling relay on this game's own origin, as PeerJS options (host, port, path, key, secure). */
     readonly lanPartyBroker?: Readonly<ShimBroker>;
-    /** Read-only: this page's game-agent instance id. */
-    readonly lanPartyAgent?: Readonly<{ instance: string }>;
+    /** Read-only: this page's game-agent instance id, and whether the bench muted it. */
+    readonly lanPartyAgent?: Readonly<{ instance: string; muted: boolean }>;
+    /** Read-only, on a test bench instance only: its 1-based index and the bench's count. */
+    readonly lanPartyInstance?: number;
+    readonly lanPartyCount?: number;
   }
 }
 
@@ -64,6 +76,17 @@ function readBacklog(): Array<[string, number]> | null {
 function install(): void {
   const page = window.location;
   const instance = newInstanceId();
+  const identity = benchFromSearch(page.search);
+  if (identity.problem) console.warn(identity.problem);
+  const bench = identity.bench;
+  let benchFrame: BenchFrame | null = null;
+  if (bench) {
+    // First of all: the game's scripts must never see the shared storage.
+    isolateStorage(window, storagePrefix(bench));
+    benchFrame = installBenchFrame(window);
+    Object.defineProperty(window, 'lanPartyInstance', { value: bench.instance, enumerable: false, writable: false, configurable: false });
+    Object.defineProperty(window, 'lanPartyCount', { value: bench.count, enumerable: false, writable: false, configurable: false });
+  }
   const telemetry = new Telemetry();
   const signaling = new SignalingWatch();
   const rewrite = (input: string): string => rewriteCloudUrl(input, page, instance) ?? input;
@@ -147,7 +170,13 @@ function install(): void {
   }
 
   Object.defineProperty(window, 'lanPartyBroker', { value: Object.freeze(relayBroker(page)), enumerable: false, writable: false, configurable: false });
-  Object.defineProperty(window, 'lanPartyAgent', { value: Object.freeze({ instance }), enumerable: false, writable: false, configurable: false });
+  const agentView = Object.freeze({
+    instance,
+    get muted(): boolean {
+      return benchFrame?.muted ?? false;
+    },
+  });
+  Object.defineProperty(window, 'lanPartyAgent', { value: agentView, enumerable: false, writable: false, configurable: false });
 
   const url = agentUrl(page);
   if (url === null) return;
@@ -156,8 +185,13 @@ function install(): void {
   const link = new AgentLink({
     NativeWebSocket,
     url,
-    hello: { type: 'hello', instance, page: `${page.pathname}${page.search}`.slice(0, 2_048), slot: slotFromSearch(page.search) },
+    hello: { type: 'hello', instance, page: `${page.pathname}${page.search}`.slice(0, 2_048), bench },
     onMessage(message) {
+      if (message.type === 'reload') {
+        console.info('LAN Party: a file of the game changed; reloading');
+        window.location.reload();
+        return;
+      }
       if (message.type === 'conditions') {
         rtc?.setConditions(message.instance, message.links, message.spike);
         return;

@@ -5,7 +5,7 @@
  * variable helpers). The networked behaviour is in e2e/web/gdevelop-dropin.spec.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { P2PEngine } from '../p2p/engine.js';
+import { P2PEngine } from '../p2p/index.js';
 import { createGdevelopP2P, registerEndOfFrame, relayEndpoint, type GdjsLike } from './p2p-adapter.js';
 
 describe('registerEndOfFrame', () => {

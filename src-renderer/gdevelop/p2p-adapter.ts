@@ -16,8 +16,7 @@
  * Pure: the engine and the `gdjs` object are parameters (install-gdevelop.ts
  * finds them in the page).
  */
-import type { P2PEngine } from '../p2p/engine.js';
-import type { BrokerEndpoint } from '../p2p/types.js';
+import type { BrokerEndpoint, P2PEngine } from '../p2p/index.js';
 
 /** The part of a `gdjs.Variable` the adapter uses (GDevelop 5.1+; older runtimes: `gdjs.evtTools.network`). */
 export interface GdVariableLike {

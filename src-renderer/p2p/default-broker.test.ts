@@ -1,33 +1,18 @@
 /** Default-broker sources with an injected fetch and fake timers: nothing waits, nothing touches the network. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as contract from '../../src-preload/contract.js';
-import { createHttpDefaultBrokerSource, createLanStateSource, parseLanStateEndpoint, parseLanStateHosts, sameEndpoint } from './default-broker.js';
+import { lanInstance, lanState as lanStateOf } from '../../src-preload/testing/lan-instance.js';
+import { createHttpDefaultBrokerSource, parseLanStateEndpoint, parseLanStateHosts, sameEndpoint } from './default-broker.js';
 import type { BrokerEndpoint } from './types.js';
 
 const A: BrokerEndpoint = { host: '10.0.0.1', port: 9000, path: '/', key: 'peerjs', secure: false };
 const B: BrokerEndpoint = { host: '10.0.0.2', port: 9000, path: '/', key: 'peerjs', secure: false };
 
 function lanState(endpoint: BrokerEndpoint | null, instances: { address: string; httpPort: number }[] = []): contract.LanState {
-  return {
-    discovery: 'running',
-    lastError: null,
-    ignoredRecords: 0,
-    instances: instances.map((i, n) => ({
-      instanceId: `i${n}`,
-      name: `n${n}`,
-      address: i.address,
-      addresses: [i.address],
-      httpPort: i.httpPort,
-      games: [],
-      broker: null,
-      peerId: null,
-      protocolVersion: 1,
-      self: n === 0,
-      firstSeen: 0,
-      lastSeen: 0,
-    })),
-    defaultBroker: endpoint ? { instanceId: 'i0', endpoint, reason: 'test' } : null,
-  };
+  return lanStateOf(
+    instances.map((i, n) => lanInstance({ instanceId: `i${n}`, name: `n${n}`, address: i.address, httpPort: i.httpPort, self: n === 0 })),
+    { defaultBroker: endpoint ? { instanceId: 'i0', endpoint, reason: 'test' } : null },
+  );
 }
 
 /** A fetch answering per base URL; `null` = that host does not answer. */
@@ -114,26 +99,5 @@ describe('createHttpDefaultBrokerSource', () => {
   it('rejects when no host answers', async () => {
     const source = createHttpDefaultBrokerSource({ baseUrl: 'http://nowhere', fetch: fakeFetch(new Map()) });
     await expect(source.get()).rejects.toThrow(/No LAN Party host answered/);
-  });
-});
-
-describe('createLanStateSource (host bridge)', () => {
-  it('follows the bridge and ignores LanState updates that keep the same default', async () => {
-    let push: (state: contract.LanState) => void = () => undefined;
-    const source = createLanStateSource(
-      () => Promise.resolve(lanState(A)),
-      (listener) => {
-        push = listener;
-        return () => undefined;
-      },
-    );
-    await expect(source.get()).resolves.toEqual(A);
-    const seen: (BrokerEndpoint | null)[] = [];
-    source.subscribe((e) => seen.push(e));
-    push(lanState(A));
-    push(lanState(A, [{ address: '10.0.0.9', httpPort: 1 }]));
-    push(lanState(B));
-    push(lanState(null));
-    expect(seen).toEqual([A, B, null]);
   });
 });

@@ -163,35 +163,6 @@ export function createHttpDefaultBrokerSource(options: HttpSourceOptions = {}): 
   };
 }
 
-/** The part of the contract's `LanState` a source needs (structural: no zod in games). */
-export interface LanStateLike {
-  defaultBroker: { endpoint: BrokerEndpoint } | null;
-}
-
-/**
- * A source over the host bridge (the dashboard: `window.lanParty.getLanState`
- * and `onLanState`), so the engine follows the election as the host sees it.
- */
-export function createLanStateSource(
-  getLanState: () => Promise<LanStateLike>,
-  onLanState: (listener: (state: LanStateLike) => void) => () => void,
-): DefaultBrokerSource {
-  const pick = (state: LanStateLike): BrokerEndpoint | null => (state.defaultBroker ? { ...state.defaultBroker.endpoint } : null);
-  return {
-    get: async () => pick(await getLanState()),
-    subscribe(listener) {
-      let last: BrokerEndpoint | null | undefined;
-      return onLanState((state) => {
-        const endpoint = pick(state);
-        // LanState changes for many reasons (instances seen, errors): tell the engine only when the default moves.
-        if (last !== undefined && sameEndpoint(last, endpoint)) return;
-        last = endpoint;
-        listener(endpoint);
-      });
-    },
-  };
-}
-
 /** A source with a fixed or hand-moved endpoint (tests, games that know their broker). */
 export function createStaticDefaultBrokerSource(initial: BrokerEndpoint | null): DefaultBrokerSource & {
   set(endpoint: BrokerEndpoint | null): void;

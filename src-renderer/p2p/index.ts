@@ -27,14 +27,14 @@ export {
   MAX_INTERFACE_NAME_LENGTH,
 } from './limits.js';
 export type { P2PEngineOptions } from './engine.js';
-export { createHttpDefaultBrokerSource, createLanStateSource, createStaticDefaultBrokerSource, sameEndpoint } from './default-broker.js';
-export type { HttpSourceOptions, LanStateLike } from './default-broker.js';
+export { createHttpDefaultBrokerSource, createStaticDefaultBrokerSource, sameEndpoint } from './default-broker.js';
+export type { HttpSourceOptions } from './default-broker.js';
 export type { QueuedEvent, FrameLimits, FrameQueueMode } from './frame-state.js';
 export { DEFAULT_FRAME_LIMITS } from './frame-state.js';
 export type { P2PErrorCode, P2PErrorEntry } from './errors.js';
 export type { HeartbeatTiming } from './heartbeat.js';
 export { DEFAULT_HEARTBEAT_TIMING } from './heartbeat.js';
-export { MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_BYTES } from './wire.js';
+export { MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_BYTES, utf8Length } from './wire.js';
 export type { WireEvent } from './wire.js';
 export type * from './types.js';
 

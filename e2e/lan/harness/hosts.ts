@@ -5,7 +5,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { BRIDGE_PATH, type LanInstance, type LanState } from '../../../src-preload/contract.js';
 import { CLI, REPO_ROOT } from './environment.js';
-import { exited, type LanNode, type SimulatedLan } from './netns.js';
+import { launchHost, type HostReady } from '../../fixtures/host-launcher.js';
+import type { LanNode, SimulatedLan } from './netns.js';
 import type { LanProbe } from './probe.js';
 
 export interface LanHost {
@@ -13,16 +14,18 @@ export interface LanHost {
   node: LanNode;
   port: number;
   instanceId: string;
+  /** Its ready line: port, URLs, token, hosted games (each game's `url` at the host's LAN address). */
+  ready: HostReady;
   /** `http://<eth0 address>:<port>` */
   url: string;
   process: ChildProcess;
-  /** Epoch ms: when the process was spawned, and when it printed that it was running. */
+  /** Epoch ms: when the process was spawned, and when it printed its ready line. */
   spawnedAt: number;
   readyAt: number;
   output(): string;
   /** `ws://<eth0 address>:<port>/lan-party/bridge`: the web bridge (control needs `controlToken()` in the handshake). */
   bridgeUrl(): string;
-  /** The control token the host printed (in its `#token=` address). */
+  /** The control token the host printed (in its ready line). */
   controlToken(): string;
   alive(): boolean;
   /** SIGTERM (graceful: goodbyes), then waits for the exit code. */
@@ -55,65 +58,28 @@ export async function startLanHost(lan: SimulatedLan, node: LanNode, options: St
   const spawnedAt = Date.now();
   // Tracked by the LAN from here on, so teardown kills it even if start-up fails below.
   const child = lan.spawnIn(node, process.execPath, args, { cwd: REPO_ROOT });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
-  const { port, instanceId, readyAt } = await new Promise<{ port: number; instanceId: string; readyAt: number }>(
-    (resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${node.label} did not start within ${options.timeoutMs ?? 15_000} ms:\n${output}`)),
-        options.timeoutMs ?? 15_000,
-      );
-      const check = (): void => {
-        const match = /running on port (\d+) \(instance ([A-Za-z0-9_-]+)/.exec(output);
-        if (match?.[1] && match[2]) {
-          clearTimeout(timer);
-          child.stdout?.off('data', check);
-          resolve({ port: Number(match[1]), instanceId: match[2], readyAt: Date.now() });
-        }
-      };
-      child.stdout?.on('data', check);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`${node.label} exited (${code ?? signal}) before starting:\n${output}`));
-      });
-    },
-  );
-
-  const alive = (): boolean => child.exitCode === null && child.signalCode === null;
+  const launched = await launchHost(child, { label: node.label, timeoutMs: options.timeoutMs });
+  const { port, instance: instanceId, token } = launched.ready;
   return {
     label: node.label,
     node,
     port,
     instanceId,
+    ready: launched.ready,
     url: `http://${node.ip}:${port}`,
     process: child,
     spawnedAt,
-    readyAt,
-    output: () => output,
+    readyAt: launched.readyAt,
+    output: launched.output,
     bridgeUrl() {
       return `ws://${node.ip}:${port}${BRIDGE_PATH}`;
     },
     controlToken() {
-      const token = /#token=([A-Za-z0-9_-]+)/.exec(output)?.[1];
-      if (!token) throw new Error(`${node.label} printed no control token:\n${output}`);
       return token;
     },
-    alive,
-    async stop() {
-      if (alive()) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited(child);
-        clearTimeout(timer);
-      }
-      return child.exitCode;
-    },
-    async kill() {
-      if (alive()) child.kill('SIGKILL');
-      await exited(child);
-    },
+    alive: launched.alive,
+    stop: () => launched.stop(10_000),
+    kill: launched.kill,
   };
 }
 

@@ -74,7 +74,7 @@ function refusedStatus(port: number, headers: Record<string, string>): Promise<n
   });
 }
 
-const hello = (instance: string): AgentMessage => ({ type: 'hello', instance, page: '/index.html?p=1', slot: null });
+const hello = (instance: string): Extract<AgentMessage, { type: 'hello' }> => ({ type: 'hello', instance, page: '/index.html?p=1', bench: null });
 
 function link(id: string, sent: number, received: number): LinkReport {
   return {
@@ -263,6 +263,58 @@ describe('game agent hub: what control callers get', () => {
     host.agents.setConditions({ instance: A, conditions: { up: NO_CONDITIONS, down: NO_CONDITIONS, cut: false } }, host.games.list());
     await expect.poll(() => b.received.at(-1)).toMatchObject({ type: 'conditions', links: {} });
     expect(host.agents.getState().instances.find((i) => i.id === B)?.links[0]?.conditions.cut).toBe(false);
+  });
+
+  it('gives a reloaded bench instance (same game, bench and index) its instance conditions back, and no other page', async () => {
+    const host = await startHost();
+    const dots = await host.hostGame(gameFolder('Dots'));
+    const bench = { id: '0123abcd', instance: 2, count: 4 };
+    const first = await agent(dots.port);
+    first.send({ ...hello(A), bench });
+    await expect.poll(() => host.agents.getState().instances[0]?.bench).toEqual(bench);
+    const mobile = findPreset('mobile-3g')?.conditions;
+    host.agents.setConditions({ instance: A, preset: 'mobile-3g' }, host.games.list());
+    first.ws.close();
+    // The page reloaded: a new agent instance id, the same bench identity.
+    const again = await agent(dots.port);
+    again.send({ ...hello(B), bench });
+    await expect.poll(() => again.received[0]).toMatchObject({ type: 'conditions', instance: { up: mobile, down: mobile } });
+    // Another index of the same bench, and a page that is not on the bench, start clean.
+    const other = await agent(dots.port);
+    other.send({ ...hello('cccccccccccccccc'), bench: { ...bench, instance: 3 } });
+    await expect.poll(() => other.received[0]).toMatchObject({ type: 'conditions', instance: { up: NO_CONDITIONS, down: NO_CONDITIONS } });
+    // An invalid identity is refused like any invalid message (index over the count).
+    const liar = await agent(dots.port);
+    liar.send({ ...hello('dddddddddddddddd'), bench: { ...bench, instance: 5 } });
+    await expect.poll(() => host.agents.counters.invalidMessages).toBe(1);
+  });
+
+  it('tells every connected page of a folder game to reload when a file of its folder changes, debounced, ignoring dotfiles', async () => {
+    const host = await startHost();
+    const folder = gameFolder('Dots');
+    const dots = await host.hostGame(folder);
+    const other = await host.hostGame(gameFolder('Other'));
+    const a = await agent(dots.port);
+    const b = await agent(dots.port);
+    const c = await agent(other.port);
+    a.send(hello(A));
+    b.send(hello(B));
+    c.send(hello('cccccccccccccccc'));
+    await expect.poll(() => host.agents.getState().instances.length).toBe(3);
+    const reloads = (x: Agent): number => x.received.filter((m) => m.type === 'reload').length;
+    fs.writeFileSync(path.join(folder, '.index.html.swp'), 'editor temp');
+    fs.writeFileSync(path.join(folder, 'game.js'), 'one');
+    fs.writeFileSync(path.join(folder, 'game.js'), 'two');
+    fs.mkdirSync(path.join(folder, 'levels'));
+    fs.writeFileSync(path.join(folder, 'levels', 'one.json'), '{}');
+    await expect.poll(() => [reloads(a), reloads(b)]).toEqual([1, 1]);
+    // One burst of saves is one reload (debounced), and another game's pages are not told.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect([reloads(a), reloads(b), reloads(c)]).toEqual([1, 1, 0]);
+    fs.writeFileSync(path.join(folder, '.hidden'), 'x');
+    fs.writeFileSync(path.join(folder, 'game.js~'), 'x');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(reloads(a)).toBe(1);
   });
 
   it('applies --network to every instance uplink', async () => {

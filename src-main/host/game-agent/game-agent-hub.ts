@@ -20,6 +20,7 @@ import type { HostedGame } from '../../../src-preload/contract.js';
 import {
   AGENT_LIMITS,
   type AgentMessage,
+  type BenchIdentity,
   type EventNameReport,
   type GameInstance,
   type HostToAgentMessage,
@@ -50,6 +51,12 @@ export const MAX_AGENT_SOCKETS_PER_GAME = 2 * AGENT_LIMITS.maxInstances;
 export const MAX_INVALID_MESSAGES = 100;
 /** A page that does not read what we send (conditions, broker state) is not written to past this. */
 const MAX_AGENT_BUFFERED_BYTES = 256 * 1024;
+/**
+ * Bench instances whose instance-level conditions are kept across reloads
+ * (one page load = one agent instance id, so the bench identity is the key).
+ * A bench has at most 16 instances; the oldest entry goes past this.
+ */
+const MAX_REMEMBERED_BENCH_SLOTS = AGENT_LIMITS.maxInstances;
 /** Rates decay while nothing is reported: the state is re-published this often while instances exist. */
 const RATE_REFRESH_MS = 1_000;
 
@@ -79,7 +86,7 @@ interface Instance {
   id: string;
   game: { id: string; name: string };
   page: string;
-  slot: number | null;
+  bench: BenchIdentity | null;
   connectedAt: number;
   /** The remote address of its agent socket (ties the relay's socket to it). */
   address: string;
@@ -112,6 +119,8 @@ export class GameAgentHub {
   /** The relay's view of instances whose agent may not have said hello yet (bounded by the relay's sockets). */
   private readonly relayStates = new Map<string, { gameId: string; address: string; state: RelayState; peerId: string | null }>();
   private readonly conditions: ConditionsTable;
+  /** Instance-level conditions of bench instances, by benchKey (game, bench id, index): a reloaded page gets them back. */
+  private readonly benchConditions = new Map<string, DirectedConditions>();
   private readonly recorder: TraceRecorder;
   private readonly batcher = new EventBatcher();
   private readonly listeners = new Set<(state: InstancesState) => void>();
@@ -231,7 +240,7 @@ export class GameAgentHub {
         id: hello.instance,
         game: { id: game.id, name: game.name },
         page: hello.page,
-        slot: hello.slot,
+        bench: hello.bench,
         connectedAt: Date.now(),
         address,
         socket: ws,
@@ -245,6 +254,9 @@ export class GameAgentHub {
         nameRates: new Map(),
       };
       this.instances.set(instance.id, instance);
+      // A reloaded (or rejoined) bench instance is played under what its predecessor of the same identity was.
+      const kept = hello.bench ? this.benchConditions.get(benchKey(game.id, hello.bench)) : undefined;
+      if (kept) this.conditions.setInstance(instance.id, kept);
     }
     const relay = this.relayStates.get(instance.id);
     if (relay && relay.gameId === game.id && relay.address === address) instance.relay = { state: relay.state, peerId: relay.peerId };
@@ -383,7 +395,7 @@ export class GameAgentHub {
           gameId: instance.game.id,
           gameName: instance.game.name,
           page: instance.page,
-          slot: instance.slot,
+          bench: instance.bench,
           peerId: this.peerIdOf(instance),
           broker: instance.relay?.state ?? null,
           connectedAt: instance.connectedAt,
@@ -426,9 +438,17 @@ export class GameAgentHub {
     const value = conditionsOf(input);
     if (value) {
       if (input.instance !== undefined && input.link !== undefined) this.conditions.setLink(input.instance, input.link, value, AGENT_LIMITS.maxLinksPerInstance);
-      else if (input.instance !== undefined) this.conditions.setInstance(input.instance, value);
-      else if (input.gameId !== undefined) this.conditions.setGame(input.gameId, value, targets.map((instance) => instance.id));
-      else this.conditions.setAll(value);
+      else if (input.instance !== undefined) {
+        this.conditions.setInstance(input.instance, value);
+        const [target] = targets;
+        if (target?.bench) this.rememberBench(benchKey(target.game.id, target.bench), value);
+      } else if (input.gameId !== undefined) {
+        this.conditions.setGame(input.gameId, value, targets.map((instance) => instance.id));
+        for (const key of [...this.benchConditions.keys()]) if (key.startsWith(`${input.gameId}:`)) this.benchConditions.delete(key);
+      } else {
+        this.conditions.setAll(value);
+        this.benchConditions.clear();
+      }
     }
     if (input.spike) {
       const until = Date.now() + input.spike.forMs;
@@ -438,6 +458,26 @@ export class GameAgentHub {
     this.resendAllConditions();
     this.publisher.flush();
     return this.getState();
+  }
+
+  private rememberBench(key: string, value: DirectedConditions): void {
+    this.benchConditions.delete(key);
+    if (this.benchConditions.size >= MAX_REMEMBERED_BENCH_SLOTS) this.benchConditions.delete(this.benchConditions.keys().next().value as string);
+    this.benchConditions.set(key, { up: { ...value.up }, down: { ...value.down }, cut: value.cut });
+  }
+
+  /**
+   * Live reload: a file of the game's folder changed, so every page of the
+   * game connected now reloads (its agent does it). Returns how many were told.
+   */
+  reloadGame(gameId: string): number {
+    let told = 0;
+    for (const instance of this.instances.values()) {
+      if (instance.game.id !== gameId || !instance.socket) continue;
+      this.send(instance, { type: 'reload' });
+      told += 1;
+    }
+    return told;
   }
 
   startRecording(file?: string): RecordingState {
@@ -532,6 +572,11 @@ export function brokerMessage(state: RelayState): HostToAgentMessage {
         ? 'the LAN broker went away; re-registering with the same id on the next one'
         : 'registered on the LAN broker';
   return { type: 'broker', state, message };
+}
+
+/** A bench instance's identity across page loads: its game, its bench and its index. */
+function benchKey(gameId: string, bench: BenchIdentity): string {
+  return `${gameId}:${bench.id}:${bench.instance}`;
 }
 
 /** The links' ids and far ends, as one comparable string. */

@@ -202,7 +202,7 @@ describe('signaling relay on a game origin', () => {
     const told: HostToAgentMessage[] = [];
     agent.on('message', (data) => told.push(JSON.parse(String(data)) as HostToAgentMessage));
     await new Promise((resolve) => agent.once('open', resolve));
-    agent.send(JSON.stringify({ type: 'hello', instance, page: '/', slot: null }));
+    agent.send(JSON.stringify({ type: 'hello', instance, page: '/', bench: null }));
     await expect.poll(() => host.agents.getState().instances.length).toBe(1);
     relayed(gamePort, 'tied', undefined, instance);
     await expect.poll(() => told.filter((m) => m.type === 'broker').map((m) => m.type === 'broker' && m.state)).toEqual(['waiting']);

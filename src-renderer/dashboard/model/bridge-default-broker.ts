@@ -4,8 +4,7 @@
  * bridge instead of polling `/api/lan` over HTTP.
  */
 import type { BrokerEndpoint, LanPartyApi, LanState } from '../../../src-preload/contract';
-import { sameEndpoint } from '../../p2p/default-broker';
-import type { DefaultBrokerSource } from '../../p2p/types';
+import { sameEndpoint, type DefaultBrokerSource } from '../../p2p';
 
 export function endpointOf(state: LanState): BrokerEndpoint | null {
   return state.defaultBroker?.endpoint ?? null;

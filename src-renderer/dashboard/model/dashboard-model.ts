@@ -18,7 +18,7 @@ import { peerOfLink } from './instances-view';
 import { planDials } from './mesh';
 import { RedialPlanner } from './redial';
 import type { SendOutcome } from '../../p2p';
-import { P2PSession } from './p2p-session';
+import { DashboardP2P } from './dashboard-p2p';
 import { DEFAULT_PERSONAL, loadPersonal, loadSessionId, savePersonal, saveSessionId, type PersonalSettings } from './personal-settings';
 import { Store } from './store';
 import type { EventPayload } from './validation';
@@ -72,7 +72,7 @@ export function browserEnvironment(): DashboardEnvironment {
 
 export class DashboardModel {
   readonly host: HostFeed;
-  readonly session: P2PSession;
+  readonly p2p: DashboardP2P;
   readonly events: EventFeed;
   /** Game instances hosted here (control dashboards only). */
   readonly instances: InstanceFeed;
@@ -103,7 +103,7 @@ export class DashboardModel {
   ) {
     this.personal = new Store(env.localStorage ? loadPersonal(env.localStorage) : { ...DEFAULT_PERSONAL });
     this.host = new HostFeed(bridge, (source, message) => this.recordError(source, message));
-    this.session = new P2PSession(createBridgeDefaultBrokerSource(bridge.api));
+    this.p2p = new DashboardP2P(createBridgeDefaultBrokerSource(bridge.api));
     this.events = new EventFeed(env.requestFrame);
     this.instances = new InstanceFeed(bridge.api, (batch) =>
       this.events.onInstanceEvents(batch, (instance, link) => peerOfLink(this.instances.state.get(), instance, link)),
@@ -131,7 +131,7 @@ export class DashboardModel {
         const ice = state.canControl ? state.settings.iceServers : NO_ICE_SERVERS;
         if (ice !== lastIce) {
           lastIce = ice;
-          this.session.applyIceServers(ice);
+          this.p2p.applyIceServers(ice);
         }
         this.maybeAdvertise();
         this.runAutoConnect();
@@ -139,7 +139,7 @@ export class DashboardModel {
       }),
     );
     // First launch: straight onto the LAN's default broker, nothing to type.
-    this.session.useDefaultBroker(loadSessionId(this.env.sessionStorage));
+    this.p2p.useDefaultBroker(loadSessionId(this.env.sessionStorage));
     this.timers.push(
       // No frame-queue drain: the dashboard never calls a frame function, so the engine keeps none (frameQueues 'auto').
       setInterval(() => this.tick(), 1_000),
@@ -153,7 +153,7 @@ export class DashboardModel {
     this.host.stop();
     this.instances.stop();
     this.events.dispose();
-    this.session.engine.destroy();
+    this.p2p.engine.destroy();
   }
 
   // ---------------------------------------------------------------------------
@@ -183,30 +183,30 @@ export class DashboardModel {
 
   connectTo(peerId: string): void {
     this.excluded.delete(peerId);
-    this.session.engine.connect(peerId);
-    this.session.refreshPeers(false);
+    this.p2p.engine.connect(peerId);
+    this.p2p.refreshPeers(false);
   }
 
   disconnectPeer(peerId: string): void {
     // Auto-connect and redial must not undo what the user just did.
     this.excluded.add(peerId);
     this.redial.forget(peerId);
-    this.session.engine.disconnectFromPeer(peerId);
-    this.session.refreshPeers(false);
+    this.p2p.engine.disconnectFromPeer(peerId);
+    this.p2p.refreshPeers(false);
   }
 
   disconnectAllPeers(): void {
-    for (const peer of this.session.peers.get()) {
+    for (const peer of this.p2p.peers.get()) {
       this.excluded.add(peer.peerId);
       this.redial.forget(peer.peerId);
     }
-    this.session.engine.disconnectFromAllPeers();
-    this.session.refreshPeers(false);
+    this.p2p.engine.disconnectFromAllPeers();
+    this.p2p.refreshPeers(false);
   }
 
   /** Sends an event; the engine's result says whether it was refused, and why (also in the error log). */
   sendEvent(target: string | null, name: string, payload: EventPayload): SendOutcome {
-    const engine = this.session.engine;
+    const engine = this.p2p.engine;
     let result: SendOutcome;
     if (payload.mode === 'text') {
       result = target ? engine.triggerEventOnPeer(target, name, payload.data) : engine.triggerEvent(name, payload.data);
@@ -218,21 +218,21 @@ export class DashboardModel {
   /** Registers again under `id` (kept for this tab's session). */
   useCustomId(id: string): void {
     saveSessionId(this.env.sessionStorage, id);
-    this.session.reconnectAs(id);
+    this.p2p.reconnectAs(id);
   }
 
   useDefaultBroker(): void {
-    this.session.useDefaultBroker();
+    this.p2p.useDefaultBroker();
   }
 
   joinBroker(instance: LanInstance): void {
     if (!instance.broker || !instance.address) return;
     const { port, path, key } = instance.broker;
-    this.session.useBroker({ host: instance.address, port, path, key, secure: false });
+    this.p2p.useBroker({ host: instance.address, port, path, key, secure: false });
   }
 
   disconnectBroker(): void {
-    this.session.disconnectBroker();
+    this.p2p.disconnectBroker();
   }
 
   async setDisplayName(name: string): Promise<boolean> {
@@ -281,7 +281,7 @@ export class DashboardModel {
   // ---------------------------------------------------------------------------
 
   private wireEngine(): void {
-    const engine = this.session.engine;
+    const engine = this.p2p.engine;
     engine.on('ready', ({ broker }) => {
       this.startDirectory(broker);
       this.maybeAdvertise();
@@ -289,12 +289,12 @@ export class DashboardModel {
     engine.on('brokerDisconnected', () => this.poller.stop());
     engine.on('peerConnected', ({ peerId }) => {
       this.redial.linkUp(peerId);
-      this.session.refreshPeers(false);
+      this.p2p.refreshPeers(false);
       this.poller.refresh();
     });
     engine.on('peerDisconnected', ({ peerId, reason }) => {
       this.redial.linkDown(peerId, reason, Date.now());
-      this.session.refreshPeers(false);
+      this.p2p.refreshPeers(false);
       this.poller.refresh();
     });
     engine.on('event', ({ name, data, sender }) => {
@@ -319,7 +319,7 @@ export class DashboardModel {
   private tick(): void {
     const now = Date.now();
     this.clock.set(now);
-    this.session.refreshPeers(true, now);
+    this.p2p.refreshPeers(true, now);
     this.events.sampleRate();
     this.runAutoConnect();
     this.runRedial();
@@ -328,21 +328,21 @@ export class DashboardModel {
   /** Advertises our id in this instance's mDNS record when we control the host and the slot is free or stale. */
   private maybeAdvertise(): void {
     const state = this.host.state;
-    const link = this.session.link.get();
-    if (!state?.canControl || link.state !== 'connected') return;
+    const registration = this.p2p.registration.get();
+    if (!state?.canControl || registration.state !== 'connected') return;
     const self = state.lan.instances.find((i) => i.self);
     const directory = this.directory.get();
     const brokerIds = directory.status === 'listed' ? directory.ids : null;
-    if (!shouldAdvertise({ myId: link.id, advertised: self?.peerId ?? null, brokerIds })) return;
+    if (!shouldAdvertise({ myId: registration.id, advertised: self?.peerId ?? null, brokerIds })) return;
     const now = Date.now();
-    if (this.lastAdvertised?.id === link.id && now - this.lastAdvertised.at < ADVERTISE_RETRY_MS) return;
-    this.lastAdvertised = { id: link.id, at: now };
-    void this.host.setOwnPeerId(link.id);
+    if (this.lastAdvertised?.id === registration.id && now - this.lastAdvertised.at < ADVERTISE_RETRY_MS) return;
+    this.lastAdvertised = { id: registration.id, at: now };
+    void this.host.setOwnPeerId(registration.id);
   }
 
   private runAutoConnect(): void {
-    const link = this.session.link.get();
-    if (!this.autoConnect() || link.state !== 'connected') return;
+    const registration = this.p2p.registration.get();
+    if (!this.autoConnect() || registration.state !== 'connected') return;
     const directory = this.directory.get();
     // The broker's listing says who is reachable right now; without one, the ids the LAN advertises.
     const candidates =
@@ -352,9 +352,9 @@ export class DashboardModel {
           (this.host.state?.lan.instances ?? []).flatMap((i) => (i.peerId ? [i.peerId] : []));
     const now = Date.now();
     for (const id of candidates) if (!this.firstSeen.has(id)) this.firstSeen.set(id, now);
-    const busy = new Set(this.session.engine.getPeerStats().map((p) => p.peerId));
+    const busy = new Set(this.p2p.engine.getPeerStats().map((p) => p.peerId));
     const dials = planDials({
-      self: link.id,
+      self: registration.id,
       candidates,
       busy,
       excluded: this.excluded,
@@ -367,9 +367,9 @@ export class DashboardModel {
     });
     for (const id of dials) {
       this.lastDial.set(id, now);
-      this.session.engine.connect(id);
+      this.p2p.engine.connect(id);
     }
-    if (dials.length > 0) this.session.refreshPeers(false);
+    if (dials.length > 0) this.p2p.refreshPeers(false);
     // Bounded bookkeeping: forget ids that left long ago.
     if (this.firstSeen.size > 2_000) this.firstSeen.clear();
     if (this.lastDial.size > 2_000) this.lastDial.clear();
@@ -377,21 +377,21 @@ export class DashboardModel {
 
   /** Dials the vanished links whose peer is back (redial.ts decides who dials and when). */
   private runRedial(): void {
-    const link = this.session.link.get();
-    if (link.state !== 'connected') return;
+    const registration = this.p2p.registration.get();
+    if (registration.state !== 'connected') return;
     const directory = this.directory.get();
     const now = Date.now();
     const plan = this.redial.plan({
-      self: link.id,
+      self: registration.id,
       onLan: new Set((this.host.state?.lan.instances ?? []).flatMap((i) => (i.peerId ? [i.peerId] : []))),
       // Not listed yet (idle: just registered, first poll on its way): nobody is known to be on it.
       onBroker: directory.status === 'listed' ? new Set(directory.ids) : directory.status === 'unlisted' ? null : new Set<string>(),
-      busy: new Set(this.session.engine.getPeerStats().map((p) => p.peerId)),
+      busy: new Set(this.p2p.engine.getPeerStats().map((p) => p.peerId)),
       now,
     });
-    for (const id of plan.abandon) this.session.engine.disconnectFromPeer(id);
-    for (const id of plan.dial) this.session.engine.connect(id);
-    if (plan.dial.length > 0) this.session.refreshPeers(false);
+    for (const id of plan.abandon) this.p2p.engine.disconnectFromPeer(id);
+    for (const id of plan.dial) this.p2p.engine.connect(id);
+    if (plan.dial.length > 0) this.p2p.refreshPeers(false);
     // A lost peer is back on the LAN but not yet on our broker: read the listing again soon, not at its 2 s pace.
     if (plan.refreshListing && now - this.lastListingRefresh >= LISTING_REFRESH_MS) {
       this.lastListingRefresh = now;

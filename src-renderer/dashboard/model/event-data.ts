@@ -10,7 +10,7 @@
  * in 1 byte per UTF-16 unit when every unit is under 0x100 and 2 otherwise,
  * so the heap a kept string costs is at most twice its UTF-8 size.
  */
-import { utf8Length } from '../../p2p/wire';
+import { utf8Length } from '../../p2p';
 
 /** The display copy's limit, in KiB: a row shows a line, its tooltip a few lines; 4 KiB is plenty for both. */
 export const DISPLAY_KIB = 4;

@@ -1,28 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LanInstance, LanState } from '../../../src-preload/contract';
+import { lanInstance as instance, lanState as lan } from '../../../src-preload/testing/lan-instance';
 import { lanGames } from './games';
-
-function instance(partial: Partial<LanInstance>): LanInstance {
-  return {
-    instanceId: 'x',
-    name: 'x',
-    address: '10.77.0.9',
-    addresses: ['10.77.0.9'],
-    httpPort: 9000,
-    broker: null,
-    peerId: null,
-    games: [],
-    protocolVersion: 1,
-    self: false,
-    firstSeen: 0,
-    lastSeen: 0,
-    ...partial,
-  };
-}
-
-function lan(instances: LanInstance[]): LanState {
-  return { discovery: 'running', lastError: null, ignoredRecords: 0, instances, defaultBroker: null };
-}
 
 describe('lanGames', () => {
   it('lists every instance’s games at the root of their own port, this host first', () => {

@@ -5,6 +5,7 @@
  * once per change.
  */
 import type { BrokerState, GdevelopRuntime, HostState, Settings, SettingsPatch } from '../../../src-preload/contract';
+import { benchPath } from '../../bench/model/bench-params';
 import type { Bridge } from '../../bridge';
 import type { ErrorSource } from './error-feed';
 import { Store } from './store';
@@ -77,7 +78,7 @@ export class HostFeed {
       saved = await this.bridge.api.updateSettings(patch);
       const settings = saved;
       // Only a controlling view holds settings (a player's never does).
-      this.view.update((v) => (v.state?.canControl ? { ...v, state: { ...v.state, settings, displayName: settings.displayName } } : v));
+      this.view.update((v) => (v.state?.canControl ? { ...v, state: { ...v.state, settings } } : v));
     });
     return saved;
   }
@@ -123,6 +124,22 @@ export class HostFeed {
       return;
     }
     await this.control('open the game', () => this.bridge.api.playGame({ url }));
+  }
+
+  /**
+   * The test bench for a game hosted here: Electron opens its own window; a
+   * browser opens the host's `bench.html` in a tab at once (still in the
+   * click's user activation, so no popup blocker), without noopener so the
+   * tab starts with a copy of this tab's session storage, the control token
+   * included; then cuts its handle back here.
+   */
+  async openBench(gameId: string, count: number): Promise<void> {
+    if (this.bridge.kind === 'web') {
+      const tab = window.open(benchPath(gameId, count), '_blank');
+      if (tab) tab.opener = null;
+      return;
+    }
+    await this.control('open the test bench', () => this.bridge.api.openBench({ gameId, count }));
   }
 
   async setOwnPeerId(peerId: string | null): Promise<void> {

@@ -26,7 +26,7 @@ function instance(id: string, gameId: string, connectedAt: number, links: Instan
     gameId,
     gameName: gameId === 'aaaaaaaa' ? 'Dots' : 'Race',
     page: '/',
-    slot: null,
+    bench: null,
     peerId,
     broker: 'connected',
     connectedAt,

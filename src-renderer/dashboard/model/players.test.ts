@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LanInstance } from '../../../src-preload/contract';
+import { lanInstance } from '../../../src-preload/testing/lan-instance';
 import { listPlayers, namesFromLan } from './players';
 
-const instance = (name: string, peerId: string | null, self = false): LanInstance => ({
-  instanceId: `i-${name}`,
-  name,
-  address: '10.0.0.2',
-  addresses: ['10.0.0.2'],
-  httpPort: 9000,
-  broker: null,
-  peerId,
-  games: [],
-  protocolVersion: 1,
-  self,
-  firstSeen: 0,
-  lastSeen: 0,
-});
+const instance = (name: string, peerId: string | null, self = false): LanInstance =>
+  lanInstance({ instanceId: `i-${name}`, name, address: '10.0.0.2', peerId, self });
 
 describe('players', () => {
   it('merges the broker listing and the LAN, named from the LAN, without self', () => {

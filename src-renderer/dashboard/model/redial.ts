@@ -28,7 +28,7 @@
  * - Bounded: at most `maxTracked` lost peers, each forgotten `giveUpAfterMs`
  *   after its loss.
  */
-import type { DisconnectReason } from '../../p2p/types';
+import type { DisconnectReason } from '../../p2p';
 import { dialerOf } from './mesh';
 
 export interface RedialTiming {

@@ -6,8 +6,7 @@
  */
 import type { z } from 'zod';
 import { ArchiveLimitsSchema, BrokerKeySchema, BrokerOptionsSchema, BrokerPathSchema, DisplayNameSchema, IceServerSchema, PeerIdSchema, PortSchema, type ArchiveLimits, type IceServer } from '../../../src-preload/contract';
-import { MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME_LENGTH, utf8Length } from '../../p2p/wire';
-import { MAX_INTERFACE_NAME_LENGTH, MAX_INTERFACES } from '../../p2p';
+import { MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME_LENGTH, MAX_INTERFACE_NAME_LENGTH, MAX_INTERFACES, utf8Length } from '../../p2p';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 

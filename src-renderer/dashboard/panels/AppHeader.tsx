@@ -2,7 +2,7 @@ import { QrCodeButton } from '../components/QrCodeButton';
 import { StatusPill } from '../components/StatusPill';
 import { useModel, useStore } from '../model-context';
 import { dashboardJoinUrl } from '../model/join-address';
-import { linkStatus } from './link-status';
+import { registrationStatus } from './registration-status';
 
 interface Props {
   onOpenSettings(): void;
@@ -13,10 +13,10 @@ interface Props {
 export function AppHeader({ onOpenSettings, onShowErrors }: Props) {
   const model = useModel();
   const host = useStore(model.host.view);
-  const link = useStore(model.session.link);
+  const registration = useStore(model.p2p.registration);
   const errors = useStore(model.errors);
   useStore(model.personal);
-  const status = linkStatus(link, host.state?.lan.defaultBroker != null);
+  const status = registrationStatus(registration, host.state?.lan.defaultBroker != null);
   const last = errors.entries[errors.entries.length - 1] ?? null;
   // Only a browser page has an address a phone can open (the app's window is `lan-party://app`, served to no one).
   const web = model.bridge.kind === 'web';
@@ -36,7 +36,7 @@ export function AppHeader({ onOpenSettings, onShowErrors }: Props) {
       <div className="header-identity" aria-label="You on the LAN">
         <span className="header-name">{model.displayName()}</span>
         <code className="header-id" title="Your peer id">
-          {link.id || 'no id yet'}
+          {registration.id || 'no id yet'}
         </code>
         <StatusPill tone={status.tone} testId="header-link">
           {status.text}

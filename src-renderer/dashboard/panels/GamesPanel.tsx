@@ -1,5 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { HostState } from '../../../src-preload/contract';
+import { BENCH_LIMITS } from '../../../src-preload/game-agent-protocol';
+import { DEFAULT_BENCH_COUNT } from '../../bench/model/bench-params';
 import { CopyButton } from '../components/CopyButton';
 import { EmptyState } from '../components/EmptyState';
 import { FieldMessage } from '../components/FieldMessage';
@@ -161,6 +163,7 @@ function HostGameForm({ state }: { state: HostState }) {
                 <code>{game.source}</code>
               </div>
               <div className="instance-actions">
+                <TestWithPlayers gameId={game.id} gameName={game.name} />
                 <button type="button" className="btn btn-small" onClick={() => void model.host.stopHostingGame(game.id)} aria-label={`Stop hosting ${game.name}`}>
                   Stop hosting
                 </button>
@@ -170,5 +173,34 @@ function HostGameForm({ state }: { state: HostState }) {
         </ul>
       )}
     </>
+  );
+}
+
+/** "Test with N players": the test bench (issue 12), N instances of the game side by side in one view. */
+function TestWithPlayers({ gameId, gameName }: { gameId: string; gameName: string }) {
+  const model = useModel();
+  const [text, setText] = useState(String(DEFAULT_BENCH_COUNT));
+  const { minCount, maxCount } = BENCH_LIMITS;
+  // What is typed may be half a number ("1" on the way to "16"): clamped when used, not while typing.
+  const typed = Math.round(Number(text));
+  const count = Number.isFinite(typed) && text.trim() !== '' ? Math.min(maxCount, Math.max(minCount, typed)) : DEFAULT_BENCH_COUNT;
+  return (
+    <span className="inline-row" data-testid="test-with-players">
+      <input
+        className="input"
+        style={{ width: 64 }}
+        type="number"
+        min={minCount}
+        max={maxCount}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onBlur={() => setText(String(count))}
+        aria-label={`Players for the test bench of ${gameName} (${minCount} to ${maxCount})`}
+        data-testid="bench-count"
+      />
+      <button type="button" className="btn btn-small btn-primary" onClick={() => void model.host.openBench(gameId, count)} data-testid="open-bench">
+        Test with {count} players
+      </button>
+    </span>
   );
 }

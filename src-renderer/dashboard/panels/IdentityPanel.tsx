@@ -7,15 +7,15 @@ import { useModel, useStore } from '../model-context';
 import { describeEndpoint } from '../model/format';
 import { validatePeerId } from '../model/validation';
 import { DisplayNameForm } from './DisplayNameForm';
-import { linkStatus } from './link-status';
+import { registrationStatus } from './registration-status';
 
-/** Who you are: peer id, display name, the broker link, and a custom id. */
+/** Who you are: peer id, display name, your broker registration, and a custom id. */
 export function IdentityPanel() {
   const model = useModel();
-  const link = useStore(model.session.link);
+  const registration = useStore(model.p2p.registration);
   const host = useStore(model.host.view);
   const personal = useStore(model.personal);
-  const status = linkStatus(link, host.state?.lan.defaultBroker != null);
+  const status = registrationStatus(registration, host.state?.lan.defaultBroker != null);
 
   return (
     <Panel id="identity" title="You" summary={<StatusPill tone={status.tone} testId="link-state">{status.text}</StatusPill>}>
@@ -24,22 +24,22 @@ export function IdentityPanel() {
           <dt>Peer id</dt>
           <dd className="fact-value">
             <code data-testid="own-peer-id" className="mono-strong">
-              {link.id}
+              {registration.id}
             </code>
-            {link.id === '' && <span className="muted">assigned when connected</span>}
-            <CopyButton text={link.id} label="peer id" compact />
+            {registration.id === '' && <span className="muted">assigned when connected</span>}
+            <CopyButton text={registration.id} label="peer id" compact />
           </dd>
         </div>
         <div className="fact">
           <dt>Broker</dt>
           <dd className="fact-value fact-wrap" data-testid="link-broker">
-            {link.broker ? describeEndpoint(link.broker) : <span className="muted">none yet</span>}
-            <span className="tag">{link.viaDefault ? 'LAN default' : 'chosen by hand'}</span>
+            {registration.broker ? describeEndpoint(registration.broker) : <span className="muted">none yet</span>}
+            <span className="tag">{registration.viaDefault ? 'LAN default' : 'chosen by hand'}</span>
           </dd>
         </div>
       </dl>
       <div className="button-row">
-        {link.state === 'offline' ? (
+        {registration.state === 'offline' ? (
           <button type="button" className="btn" onClick={() => model.useDefaultBroker()} data-testid="broker-reconnect">
             Connect to the LAN default
           </button>
@@ -48,7 +48,7 @@ export function IdentityPanel() {
             Disconnect from broker
           </button>
         )}
-        {!link.viaDefault && link.state !== 'offline' && (
+        {!registration.viaDefault && registration.state !== 'offline' && (
           <button type="button" className="btn btn-ghost" onClick={() => model.useDefaultBroker()}>
             Back to the LAN default
           </button>
@@ -57,7 +57,7 @@ export function IdentityPanel() {
       <div className="identity-forms">
         {/* While the welcome card asks for the name, one field is enough. */}
         {personal.welcomed && <DisplayNameForm current={model.displayName()} testId="display-name" />}
-        <CustomIdForm current={link.id} />
+        <CustomIdForm current={registration.id} />
       </div>
     </Panel>
   );

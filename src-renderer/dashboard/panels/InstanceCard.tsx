@@ -27,7 +27,11 @@ export function InstanceCard({ instance, now }: { instance: GameInstance; now: n
             {broker.text}
           </StatusPill>
         )}
-        {instance.slot !== null && <span className="tag">slot {instance.slot}</span>}
+        {instance.bench !== null && (
+          <span className="tag" title={`Test bench ${instance.bench.id}`}>
+            bench {instance.bench.instance}/{instance.bench.count}
+          </span>
+        )}
         <span className="small muted" title={instance.page}>
           open {formatDuration(now - instance.connectedAt)}
         </span>

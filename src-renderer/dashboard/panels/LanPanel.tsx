@@ -5,7 +5,7 @@ import { Panel } from '../components/Panel';
 import { StatusPill } from '../components/StatusPill';
 import { useNow } from '../components/use-now';
 import { useModel, useStore } from '../model-context';
-import type { LinkView } from '../model/p2p-session';
+import type { RegistrationView } from '../model/dashboard-p2p';
 import { formatDuration, hostClockOffset, hostPort } from '../model/format';
 import { listPlayers, type PlayerRow } from '../model/players';
 
@@ -13,20 +13,20 @@ import { listPlayers, type PlayerRow } from '../model/players';
 export function LanPanel() {
   const model = useModel();
   const host = useStore(model.host.view);
-  const link = useStore(model.session.link);
+  const registration = useStore(model.p2p.registration);
   const directory = useStore(model.directory);
-  const peers = useStore(model.session.peers);
+  const peers = useStore(model.p2p.peers);
   const lan = host.state?.lan ?? null;
 
   const players = useMemo(
     () =>
       listPlayers({
-        myId: link.id,
+        myId: registration.id,
         instances: lan?.instances ?? [],
         brokerIds: directory.ids,
         connections: new Map(peers.map((p) => [p.peerId, p.state])),
       }),
-    [link.id, lan, directory.ids, peers],
+    [registration.id, lan, directory.ids, peers],
   );
 
   const others = lan ? lan.instances.filter((i) => !i.self).length : 0;
@@ -47,7 +47,7 @@ export function LanPanel() {
         Machines <span className="count">{lan ? lan.instances.length : 0}</span>
       </h3>
       {lan && host.state ? (
-        <InstanceList lan={lan} link={link} clockOffset={hostClockOffset(host.state.broker, host.receivedAt)} />
+        <InstanceList lan={lan} registration={registration} clockOffset={hostClockOffset(host.state.broker, host.receivedAt)} />
       ) : (
         <p className="muted">Reaching the host…</p>
       )}
@@ -56,7 +56,7 @@ export function LanPanel() {
       <h3 className="subheading">
         Players on your broker <span className="count">{players.filter((p) => p.onBroker).length}</span>
       </h3>
-      <PlayerList players={players} link={link} unlisted={directory.status === 'unlisted' ? directory.reason : null} />
+      <PlayerList players={players} registration={registration} unlisted={directory.status === 'unlisted' ? directory.reason : null} />
     </Panel>
   );
 }
@@ -102,7 +102,7 @@ function LookingForPlayers({ lan }: { lan: LanState }) {
   );
 }
 
-function InstanceList({ lan, link, clockOffset }: { lan: LanState; link: LinkView; clockOffset: number }) {
+function InstanceList({ lan, registration, clockOffset }: { lan: LanState; registration: RegistrationView; clockOffset: number }) {
   return (
     <ul className="instance-list" aria-label="LAN Party instances">
       {lan.instances.map((instance) => (
@@ -110,7 +110,7 @@ function InstanceList({ lan, link, clockOffset }: { lan: LanState; link: LinkVie
           key={instance.instanceId}
           instance={instance}
           isDefault={lan.defaultBroker?.instanceId === instance.instanceId}
-          link={link}
+          registration={registration}
           clockOffset={clockOffset}
         />
       ))}
@@ -118,16 +118,16 @@ function InstanceList({ lan, link, clockOffset }: { lan: LanState; link: LinkVie
   );
 }
 
-function InstanceRow({ instance, isDefault, link, clockOffset }: { instance: LanInstance; isDefault: boolean; link: LinkView; clockOffset: number }) {
+function InstanceRow({ instance, isDefault, registration, clockOffset }: { instance: LanInstance; isDefault: boolean; registration: RegistrationView; clockOffset: number }) {
   const model = useModel();
   const now = useNow();
-  const peers = useStore(model.session.peers);
+  const peers = useStore(model.p2p.peers);
   const broker = instance.broker;
-  const onThisBroker =
-    link.broker !== null && broker !== null && link.broker.host === instance.address && link.broker.port === broker.port && link.state !== 'offline';
+  const on = registration.broker;
+  const onThisBroker = on !== null && broker !== null && on.host === instance.address && on.port === broker.port && registration.state !== 'offline';
   const peerId = instance.peerId;
   const connected = peerId !== null && peers.some((p) => p.peerId === peerId);
-  const canDial = peerId !== null && peerId !== link.id && !connected && link.state === 'connected';
+  const canDial = peerId !== null && peerId !== registration.id && !connected && registration.state === 'connected';
   const host = useStore(model.host.view).state;
   const pinned = host?.lan.trust?.mode === 'pinned' && host.lan.trust.instanceId === instance.instanceId;
   // Pinning is a host setting: only a page that controls the host offers it.
@@ -192,9 +192,9 @@ function InstanceRow({ instance, isDefault, link, clockOffset }: { instance: Lan
   );
 }
 
-function PlayerList({ players, link, unlisted }: { players: PlayerRow[]; link: LinkView; unlisted: string | null }) {
+function PlayerList({ players, registration, unlisted }: { players: PlayerRow[]; registration: RegistrationView; unlisted: string | null }) {
   const model = useModel();
-  if (link.state !== 'connected') {
+  if (registration.state !== 'connected') {
     return <EmptyState title="Not on a broker yet">Players appear once you are connected to a broker.</EmptyState>;
   }
   if (players.length === 0) {

@@ -6,15 +6,15 @@ import { StatusPill } from '../components/StatusPill';
 import { Switch } from '../components/Switch';
 import { useModel, useStore } from '../model-context';
 import { formatBytes, formatCount, formatRtt } from '../model/format';
-import type { PeerRowStats } from '../model/p2p-session';
+import type { PeerRowStats } from '../model/dashboard-p2p';
 import { validatePeerId } from '../model/validation';
 import { RttChart } from './RttChart';
 
 /** Every connection with its live stats; connect by id, disconnect, auto-connect to everyone. */
 export function PeersPanel() {
   const model = useModel();
-  const peers = useStore(model.session.peers);
-  const link = useStore(model.session.link);
+  const peers = useStore(model.p2p.peers);
+  const registration = useStore(model.p2p.registration);
   useStore(model.host.view);
   useStore(model.personal);
   const open = peers.filter((p) => p.state === 'open').length;
@@ -43,7 +43,7 @@ export function PeersPanel() {
         </>
       }
     >
-      <ConnectByIdForm disabled={link.state !== 'connected'} myId={link.id} />
+      <ConnectByIdForm disabled={registration.state !== 'connected'} myId={registration.id} />
       {peers.length === 0 ? (
         <EmptyState title="No connections yet" testId="peers-empty">
           Connect to a player from the LAN panel or by id above, or switch on auto-connect.

@@ -10,7 +10,7 @@ import { parseEventData, validateEventName, type DataMode } from '../model/valid
  */
 export function SendEventForm() {
   const model = useModel();
-  const peers = useStore(model.session.peers);
+  const peers = useStore(model.p2p.peers);
   const id = useId();
   const [target, setTarget] = useState('');
   const [name, setName] = useState('');

@@ -11,7 +11,7 @@ export function WelcomeCard() {
   const model = useModel();
   const personal = useStore(model.personal);
   const host = useStore(model.host.view);
-  const link = useStore(model.session.link);
+  const registration = useStore(model.p2p.registration);
   const directory = useStore(model.directory);
   if (personal.welcomed) return null;
 
@@ -23,7 +23,7 @@ export function WelcomeCard() {
 
   const lan = host.state?.lan;
   const others = (lan?.instances ?? []).filter((i) => !i.self).length;
-  const players = directory.ids.filter((id) => id !== link.id).length;
+  const players = directory.ids.filter((id) => id !== registration.id).length;
   const found = others > 0 || players > 0;
   const lanText = !lan
     ? 'Reaching the LAN Party host…'
@@ -33,8 +33,8 @@ export function WelcomeCard() {
         ? 'Looking for players on this broker (LAN discovery is off on this host)'
         : 'Looking for players on this LAN…';
   const brokerText =
-    link.state === 'connected' && link.broker
-      ? `Connected to the LAN's default broker (${describeEndpoint(link.broker)})`
+    registration.state === 'connected' && registration.broker
+      ? `Connected to the LAN's default broker (${describeEndpoint(registration.broker)})`
       : lan && !lan.defaultBroker
         ? 'Waiting for a broker on the LAN…'
         : 'Connecting to the LAN’s default broker…';
@@ -53,8 +53,8 @@ export function WelcomeCard() {
           {!found && <span className="spinner" aria-hidden="true" />}
           {lanText}
         </li>
-        <li className={link.state === 'connected' ? 'done' : 'pending'} data-testid="welcome-broker" data-state={link.state}>
-          {link.state !== 'connected' && <span className="spinner" aria-hidden="true" />}
+        <li className={registration.state === 'connected' ? 'done' : 'pending'} data-testid="welcome-broker" data-state={registration.state}>
+          {registration.state !== 'connected' && <span className="spinner" aria-hidden="true" />}
           {brokerText}
         </li>
       </ol>

@@ -1,11 +1,10 @@
 /**
- * The dashboard's P2P engine and what the UI shows about it: the broker link
- * (state, id, which broker), the peers with their stats and last minute of
- * RTT, sampled once a second. The UI uses the engine's listener API only.
+ * The dashboard's P2P engine and what the UI shows about it: its registration
+ * on a broker (state, id, which broker), the peers with their stats and last
+ * minute of RTT, sampled once a second. The UI uses the engine's listener API only.
  */
 import type { BrokerEndpoint, IceServer } from '../../../src-preload/contract';
-import { createP2PEngine, type P2PEngine, type PeerStats } from '../../p2p';
-import type { DefaultBrokerSource } from '../../p2p/types';
+import { createP2PEngine, type DefaultBrokerSource, type P2PEngine, type PeerStats } from '../../p2p';
 import { RttHistory, type RttSeries } from './rtt-history';
 import { Store } from './store';
 
@@ -14,10 +13,10 @@ import { Store } from './store';
  * - `connected`: registered, "Is P2P ready";
  * - `offline`: not registered and not trying (the user disconnected).
  */
-export type LinkState = 'connecting' | 'connected' | 'offline';
+export type RegistrationState = 'connecting' | 'connected' | 'offline';
 
-export interface LinkView {
-  state: LinkState;
+export interface RegistrationView {
+  state: RegistrationState;
   /** Our peer id; "" before the first registration. */
   id: string;
   /** The broker we are registered on (or registering on, when known). */
@@ -30,9 +29,13 @@ export interface PeerRowStats extends PeerStats {
   rtt: RttSeries;
 }
 
-export class P2PSession {
+/**
+ * Named apart from the engine's words: its `Session` is one remote peer, its
+ * links are data connections; here, `registration` is our own broker sign-in.
+ */
+export class DashboardP2P {
   readonly engine: P2PEngine;
-  readonly link = new Store<LinkView>({ state: 'offline', id: '', broker: null, viaDefault: true });
+  readonly registration = new Store<RegistrationView>({ state: 'offline', id: '', broker: null, viaDefault: true });
   readonly peers = new Store<PeerRowStats[]>([]);
   private readonly rtt = new RttHistory();
   private appliedIceKey = '[]';
@@ -41,11 +44,11 @@ export class P2PSession {
   constructor(defaultBroker: DefaultBrokerSource) {
     this.engine = createP2PEngine({ defaultBroker });
     this.engine.on('ready', ({ id, broker }) => {
-      this.link.update((l) => ({ ...l, state: 'connected', id, broker }));
+      this.registration.update((r) => ({ ...r, state: 'connected', id, broker }));
     });
     this.engine.on('brokerDisconnected', () => {
       // Following the default broker, the engine re-registers by itself (same id) when the election moves.
-      this.link.update((l) => ({ ...l, state: l.viaDefault && l.state !== 'offline' ? 'connecting' : 'offline' }));
+      this.registration.update((r) => ({ ...r, state: r.viaDefault && r.state !== 'offline' ? 'connecting' : 'offline' }));
     });
   }
 
@@ -53,7 +56,7 @@ export class P2PSession {
   useDefaultBroker(customId: string | null = null): void {
     this.engine.disconnectFromBroker();
     if (customId) this.engine.overrideId(customId);
-    this.link.update((l) => ({ ...l, state: 'connecting', broker: null, viaDefault: true }));
+    this.registration.update((r) => ({ ...r, state: 'connecting', broker: null, viaDefault: true }));
     this.engine.useDefaultBroker();
   }
 
@@ -61,19 +64,19 @@ export class P2PSession {
   useBroker(endpoint: BrokerEndpoint, customId: string | null = null): void {
     this.engine.disconnectFromBroker();
     if (customId) this.engine.overrideId(customId);
-    this.link.update((l) => ({ ...l, state: 'connecting', broker: endpoint, viaDefault: false }));
+    this.registration.update((r) => ({ ...r, state: 'connecting', broker: endpoint, viaDefault: false }));
     this.engine.useBroker(endpoint.host, endpoint.port, endpoint.path, endpoint.key, endpoint.secure);
   }
 
   /** Re-registers on the same kind of broker under a new id. */
   reconnectAs(id: string): void {
-    const { viaDefault, broker } = this.link.get();
+    const { viaDefault, broker } = this.registration.get();
     if (!viaDefault && broker) this.useBroker(broker, id);
     else this.useDefaultBroker(id);
   }
 
   disconnectBroker(): void {
-    this.link.update((l) => ({ ...l, state: 'offline' }));
+    this.registration.update((r) => ({ ...r, state: 'offline' }));
     this.engine.disconnectFromBroker();
   }
 
