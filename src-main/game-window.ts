@@ -6,7 +6,7 @@
  */
 import { BrowserWindow, dialog } from 'electron';
 import type { TransportHandlers } from './host/host-api.js';
-import { isLanGameUrl } from './host/lan-game-url.js';
+import { isLanGameUrl } from './host/games/lan-game-url.js';
 import type { LanHost } from './host/lan-host.js';
 import { gameWebPreferences, registerGameWindow } from './security.js';
 

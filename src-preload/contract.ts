@@ -112,7 +112,7 @@ export const ArchiveLimitsSchema = z
 export type ArchiveLimits = z.infer<typeof ArchiveLimitsSchema>;
 
 /**
- * A party code, typed on every machine of a party (see src-main/host/party-signature.ts):
+ * A party code, typed on every machine of a party (see src-main/host/discovery/party-signature.ts):
  * instances sign what they advertise with a key derived from it and elect only
  * a broker that proves it. A secret: never advertised, logged or given to players.
  */

@@ -76,7 +76,7 @@ export const lanScaleScenario: Scenario = {
   budgetMs: (quick) => (quick ? 180_000 : 900_000),
   skipReason: (ctx) => (ctx.lanSkipReason === null ? null : `needs the simulated LAN (${ctx.lanSkipReason}); mDNS never runs on the real interfaces`),
   async run(ctx: BenchContext): Promise<Row[]> {
-    // Expect ~0.5 re-announcements/s LAN-wide (discovery-liveness.ts): ~15 in a 30 s window.
+    // Expect ~0.5 re-announcements/s LAN-wide (discovery/liveness.ts): ~15 in a 30 s window.
     const windowMs = ctx.quick ? 10_000 : 30_000;
     const settleMs = 5_000;
     const rows: Row[] = [];

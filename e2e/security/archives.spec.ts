@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { formatBytes } from '../../src-main/host/game-archive.js';
+import { formatBytes } from '../../src-main/host/games/game-archive.js';
 import type { HostState, HostedGame } from '../../src-preload/contract.js';
 import { writeZip, type ZipEntrySpec } from '../../src-main/testing/zip-writer.js';
 import { recordAttack } from '../fixtures/attack-table.js';

@@ -86,7 +86,7 @@ async function attack(page: Page, target: string, messages: string[], waitMs = 1
   );
 }
 
-const hello = (instance: string): string => JSON.stringify({ type: 'hello', instance, page: '/', slot: null });
+const hello = (instance: string): string => JSON.stringify({ type: 'hello', instance, page: '/', bench: null });
 function report(sent: number, peerId = 'me'): string {
   const link = {
     id: 'l1',

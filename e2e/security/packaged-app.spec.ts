@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { GDEVELOP_P2P_REPLACEMENTS } from '../../src-main/host/gdevelop-dropin.js';
+import { GDEVELOP_P2P_REPLACEMENTS } from '../../src-main/host/games/gdevelop-dropin.js';
 import { recordAttack } from '../fixtures/attack-table.js';
 import { REPO_ROOT, startHost } from '../fixtures/host.js';
 import { asarFiles, packageApp, PACKAGING_TIMEOUT_MS, packagingTools, readFuses, writePlaceholderElectron, type PackagedApp, type PackagingTools } from '../fixtures/packaging.js';

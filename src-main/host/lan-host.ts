@@ -19,15 +19,15 @@ import type {
   Settings,
   SettingsPatch,
 } from '../../src-preload/contract.js';
-import { Broker } from './broker.js';
-import { Discovery, selfInstance, type Advertisement } from './discovery.js';
-import { DefaultBrokerElection } from './election.js';
-import { PARTY_TIMING, derivePartyKey, type PartySigning } from './party-signature.js';
+import { Broker } from './broker/broker.js';
+import { Discovery, selfInstance, type Advertisement } from './discovery/discovery.js';
+import { DefaultBrokerElection } from './discovery/election.js';
+import { PARTY_TIMING, derivePartyKey, type PartySigning } from './discovery/party-signature.js';
 import { GameAgentHub } from './game-agent/game-agent-hub.js';
 import { gameAgentRoutes } from './game-agent/game-agent-routes.js';
 import { SignalingRelay } from './game-agent/signaling-relay.js';
-import { GameHost } from './game-host.js';
-import { hostPageOrigins } from './game-origin.js';
+import { GameHost } from './games/game-host.js';
+import { hostPageOrigins } from './games/game-origin.js';
 import { HostHttpServer, sendJson } from './http-server.js';
 import { reachableAddresses } from './network-addresses.js';
 import { applyPatch } from './settings.js';

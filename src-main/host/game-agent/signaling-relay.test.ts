@@ -16,7 +16,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { AGENT_PATH, RELAY_INSTANCE_PARAM, RELAY_PATH, type HostToAgentMessage } from '../../../src-preload/game-agent-protocol.js';
 import { DEFAULT_BROKER_OPTIONS, type BrokerEndpoint, type HostedGame } from '../../../src-preload/contract.js';
-import { Broker } from '../broker.js';
+import { Broker } from '../broker/broker.js';
 import { HostHttpServer } from '../http-server.js';
 import { LanHost } from '../lan-host.js';
 import { GameAgentHub } from './game-agent-hub.js';

@@ -26,7 +26,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { BrokerEndpoint, HostedGame } from '../../../src-preload/contract.js';
 import { AGENT_LIMITS, RELAY_INSTANCE_PARAM, RELAY_PATH } from '../../../src-preload/game-agent-protocol.js';
-import { MAX_FRAME_BYTES } from '../broker-frames.js';
+import { MAX_FRAME_BYTES } from '../broker/frames.js';
 
 export type RelayState = 'waiting' | 'connected' | 'moving';
 

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import yauzl from 'yauzl';
-import type { ArchiveLimits } from '../../src-preload/contract.js';
+import type { ArchiveLimits } from '../../../src-preload/contract.js';
 
 /**
  * Below this many inflated bytes the ratio is not checked: a small file of

@@ -2,9 +2,9 @@
  * The live list of other instances: bounded, with expiry. Pure: the caller
  * passes the time, so every rule is unit-tested without waiting.
  */
-import type { LanInstance, PartyStanding } from '../../src-preload/contract.js';
-import { MAX_ADDRESSES } from './discovery-addresses.js';
-import type { ParsedTxt } from './discovery-txt.js';
+import type { LanInstance, PartyStanding } from '../../../src-preload/contract.js';
+import { MAX_ADDRESSES } from './addresses.js';
+import type { ParsedTxt } from './txt.js';
 
 export interface Sighting {
   txt: ParsedTxt;

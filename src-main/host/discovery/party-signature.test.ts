@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeTxt, parseTxt, type AdvertisedFields } from './discovery-txt.js';
+import { encodeTxt, parseTxt, type AdvertisedFields } from './txt.js';
 import { PARTY_TIMING, PartyVerifier, derivePartyKey, normalizePartyCode } from './party-signature.js';
 
 const KEY = derivePartyKey('Blue Otter 42');

@@ -13,9 +13,9 @@
  */
 import fs from 'node:fs';
 import type http from 'node:http';
-import { APP_ORIGIN } from '../app-origin.js';
-import { HostHttpServer, sendText, type RequestRoute, type UpgradeRoute } from './http-server.js';
-import { resolveInside, serveStatic } from './static-files.js';
+import { APP_ORIGIN } from '../../app-origin.js';
+import { HostHttpServer, sendText, type RequestRoute, type UpgradeRoute } from '../http-server.js';
+import { resolveInside, serveStatic } from '../static-files.js';
 
 /** On the game's own origin; takes precedence over a game file of the same path. */
 export const SHIM_PATH = '/lan-party/broker-shim.js';

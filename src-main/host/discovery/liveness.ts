@@ -8,7 +8,7 @@
  *
  * - Ring of unicast pings: the instances sort their ids (every instance sees
  *   the same list), and each pings its successor once a second over UDP
- *   (discovery-heartbeat.ts). Each instance sends one ping and answers one:
+ *   (discovery/heartbeat.ts). Each instance sends one ping and answers one:
  *   the LAN carries 2N small unicast datagrams a second and no multicast.
  * - Failure check (RFC 6762 section 10.5, passive observation of failures): a
  *   successor silent for `suspectMs` is asked for by name with a multicast SRV

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ArchiveLimits } from '../../src-preload/contract.js';
-import { writeZip, type ZipEntrySpec } from '../testing/zip-writer.js';
+import type { ArchiveLimits } from '../../../src-preload/contract.js';
+import { writeZip, type ZipEntrySpec } from '../../testing/zip-writer.js';
 import { ArchiveError, extractGameArchive, formatBytes, type ArchiveErrorCode } from './game-archive.js';
 import { findGameRoot } from './game-host.js';
-import { DEFAULT_ARCHIVE_LIMITS } from './settings.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../settings.js';
 
 const temps: string[] = [];
 function tempDir(): string {

@@ -11,10 +11,10 @@
  * WebSocketServer, route upgrades to it ourselves, and guard every socket
  * before the `peer` package sees it:
  *   - registration: ids as the contract allows them, and at most
- *     `perAddressLimit` sockets per address (broker-registration-gate.ts);
- *   - frames: well-formed client messages only (broker-frames.ts), a socket
+ *     `perAddressLimit` sockets per address (broker/registration-gate.ts);
+ *   - frames: well-formed client messages only (broker/frames.ts), a socket
  *     that sends only garbage is cut, and messages for absent ids are bounded
- *     in bytes (broker-offline-queue.ts);
+ *     in bytes (broker/offline-queue.ts);
  *   - state: what a LAN client triggers reaches listeners coalesced
  *     (change-coalescer.ts), and the state carries a bounded list of ids.
  */
@@ -23,15 +23,15 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { ExpressPeerServer, type IClient } from 'peer';
 import { WebSocketServer, type WebSocket, type ServerOptions } from 'ws';
-import { SocketLiveness } from './broker-socket-liveness.js';
-import { BROKER_STATE_MAX_CLIENT_IDS, type BrokerOptions, type BrokerState } from '../../src-preload/contract.js';
-import { AddressGate, invalidIdRefusal, normalizeAddress, perAddressRefusal, type RegistrationRefusal } from './broker-registration-gate.js';
-import { inspectFrame, MAX_FRAME_BYTES, REFUSAL_MESSAGES, type ClientMessageType, type RefusalReason } from './broker-frames.js';
-import { OFFLINE_EXPIRE_MS, OFFLINE_SWEEP_MS, OfflineQueueBudget } from './broker-offline-queue.js';
-import { ChangeCoalescer } from './change-coalescer.js';
-import { sendJson, type HostHttpServer } from './http-server.js';
+import { SocketLiveness } from './socket-liveness.js';
+import { BROKER_STATE_MAX_CLIENT_IDS, type BrokerOptions, type BrokerState } from '../../../src-preload/contract.js';
+import { AddressGate, invalidIdRefusal, normalizeAddress, perAddressRefusal, type RegistrationRefusal } from './registration-gate.js';
+import { inspectFrame, MAX_FRAME_BYTES, REFUSAL_MESSAGES, type ClientMessageType, type RefusalReason } from './frames.js';
+import { OFFLINE_EXPIRE_MS, OFFLINE_SWEEP_MS, OfflineQueueBudget } from './offline-queue.js';
+import { ChangeCoalescer } from '../change-coalescer.js';
+import { sendJson, type HostHttpServer } from '../http-server.js';
 
-export { MAX_FRAME_BYTES, rejectFrame } from './broker-frames.js';
+export { MAX_FRAME_BYTES, rejectFrame } from './frames.js';
 
 /**
  * Client churn and refused frames reach listeners at most 4 times a second:

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GameHost } from './game-host.js';
 import { GDEVELOP_P2P_REPLACEMENTS, usesGdevelopP2P } from './gdevelop-dropin.js';
-import { HostHttpServer } from './http-server.js';
-import { DEFAULT_ARCHIVE_LIMITS } from './settings.js';
+import { HostHttpServer } from '../http-server.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../settings.js';
 
 const temps: string[] = [];
 function tempDir(): string {

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLanGameUrl } from './lan-game-url.js';
-import { LanHost } from './lan-host.js';
-import { defaultSettings } from './settings.js';
+import { LanHost } from '../lan-host.js';
+import { defaultSettings } from '../settings.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

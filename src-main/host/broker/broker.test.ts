@@ -10,10 +10,10 @@ import net from 'node:net';
 import type { DataConnection, Peer as PeerType, PeerOptions } from 'peerjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { BROKER_STATE_MAX_CLIENT_IDS, DEFAULT_BROKER_OPTIONS, type BrokerOptions } from '../../src-preload/contract.js';
+import { BROKER_STATE_MAX_CLIENT_IDS, DEFAULT_BROKER_OPTIONS, type BrokerOptions } from '../../../src-preload/contract.js';
 import { Broker, MAX_REFUSED_FRAMES_PER_SOCKET } from './broker.js';
-import { HostHttpServer } from './http-server.js';
-import { loadNodePeerJs } from '../testing/node-peerjs.js';
+import { HostHttpServer } from '../http-server.js';
+import { loadNodePeerJs } from '../../testing/node-peerjs.js';
 
 let Peer: typeof PeerType;
 

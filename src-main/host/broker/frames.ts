@@ -8,7 +8,7 @@
  * first (binary flag, length, first byte) and JSON.parse, whose throw is the
  * costly path, only runs on frames that could be a PeerJS message.
  */
-import { PeerIdSchema } from '../../src-preload/contract.js';
+import { PeerIdSchema } from '../../../src-preload/contract.js';
 
 /** Largest signaling frame accepted: SDP offers are a few KiB; anything bigger is abuse. */
 export const MAX_FRAME_BYTES = 64 * 1024;

@@ -12,7 +12,7 @@
  * answers: a socket refused later (taken id, bad key) held a slot while open.
  * Pure: the broker calls `admit` on upgrade and `release` on close.
  */
-import { PeerIdSchema } from '../../src-preload/contract.js';
+import { PeerIdSchema } from '../../../src-preload/contract.js';
 
 /** `::ffff:127.0.0.2` (an IPv4 client on a dual-stack socket) and `127.0.0.2` are one machine. */
 export function normalizeAddress(address: string | undefined): string {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LanInstance } from '../../src-preload/contract.js';
-import { lanInstance } from '../../src-preload/testing/lan-instance.js';
+import type { LanInstance } from '../../../src-preload/contract.js';
+import { lanInstance } from '../../../src-preload/testing/lan-instance.js';
 import { DefaultBrokerElection, electDefaultBroker } from './election.js';
 
 function instance(id: string, startedAt: number | null, overrides: Partial<LanInstance> = {}): LanInstance {

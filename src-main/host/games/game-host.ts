@@ -9,12 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ArchiveLimits, GdevelopRuntime, HostedGame } from '../../src-preload/contract.js';
+import type { ArchiveLimits, GdevelopRuntime, HostedGame } from '../../../src-preload/contract.js';
 import { extractGameArchive } from './game-archive.js';
 import { FolderWatcher } from './folder-watcher.js';
 import { gdevelopSubstitutes, usesGdevelopP2P } from './gdevelop-dropin.js';
 import { GameOrigin, SHIM_PATH } from './game-origin.js';
-import { sendText, type HostHttpServer, type RequestRoute, type UpgradeRoute } from './http-server.js';
+import { sendText, type HostHttpServer, type RequestRoute, type UpgradeRoute } from '../http-server.js';
 
 /** Advertised in a small mDNS record: a LAN party hosts a handful of games at most. */
 export const MAX_HOSTED_GAMES = 8;

@@ -15,7 +15,7 @@
  * names (never one a replayed packet came from); with a broker pinned by
  * hand, only that instance, and no other when it is absent.
  */
-import type { DefaultBroker, LanInstance } from '../../src-preload/contract.js';
+import type { DefaultBroker, LanInstance } from '../../../src-preload/contract.js';
 
 type Candidate = LanInstance & { broker: NonNullable<LanInstance['broker']>; address: string };
 

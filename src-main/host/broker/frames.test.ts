@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inspectFrame, MAX_PEER_ID_LENGTH, rejectFrame } from './broker-frames.js';
+import { inspectFrame, MAX_PEER_ID_LENGTH, rejectFrame } from './frames.js';
 
 const frame = (text: string): Buffer => Buffer.from(text);
 

@@ -21,8 +21,8 @@
  */
 import Bonjour from 'bonjour-service';
 import type { RemoteInfo } from 'node:dgram';
-import { BROWSE_QUESTION, type PublishedRecord } from './discovery-packets.js';
-import type { LocalInterface } from './discovery-addresses.js';
+import { BROWSE_QUESTION, type PublishedRecord } from './packets.js';
+import type { LocalInterface } from './addresses.js';
 
 type Callback = (error?: Error | null) => void;
 

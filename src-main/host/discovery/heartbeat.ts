@@ -1,5 +1,5 @@
 /**
- * The unicast half of liveness (see discovery-liveness.ts): one UDP socket
+ * The unicast half of liveness (see discovery/liveness.ts): one UDP socket
  * per instance, on the same port NUMBER as its HTTP server (UDP and TCP ports
  * are separate spaces), so the port every instance already advertises (SRV,
  * `hport`) is where it is pinged: nothing new in the record, and two instances
@@ -18,7 +18,7 @@
  */
 import dgram from 'node:dgram';
 import type { RemoteInfo } from 'node:dgram';
-import { INSTANCE_ID_PATTERN } from './discovery-txt.js';
+import { INSTANCE_ID_PATTERN } from './txt.js';
 
 export const HEARTBEAT_MAX_BYTES = 96;
 /** A legitimate instance is pinged about once a second by one predecessor (a few during churn). */

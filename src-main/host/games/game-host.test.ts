@@ -6,8 +6,8 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GameHost, findGameRoot } from './game-host.js';
 import { hostPageOrigins, injectShim } from './game-origin.js';
-import { HostHttpServer } from './http-server.js';
-import { DEFAULT_ARCHIVE_LIMITS } from './settings.js';
+import { HostHttpServer } from '../http-server.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../settings.js';
 
 const temps: string[] = [];
 function tempDir(): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES } from './broker-frames.js';
-import { MAX_QUEUED_BYTES_PER_TARGET, MAX_QUEUED_BYTES_TOTAL, OfflineQueueBudget, RELEASE_AFTER_MS } from './broker-offline-queue.js';
+import { MAX_FRAME_BYTES } from './frames.js';
+import { MAX_QUEUED_BYTES_PER_TARGET, MAX_QUEUED_BYTES_TOTAL, OfflineQueueBudget, RELEASE_AFTER_MS } from './offline-queue.js';
 
 const limits = { perTargetBytes: 100, totalBytes: 250, releaseAfterMs: 1_000 };
 

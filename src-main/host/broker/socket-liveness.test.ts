@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { SocketLiveness } from './broker-socket-liveness.js';
+import { SocketLiveness } from './socket-liveness.js';
 
 /** The part of a ws socket liveness uses: ping, terminate, and the pong/close events. */
 class FakeSocket extends EventEmitter {

@@ -4,7 +4,7 @@
  * heartbeat wire format. No socket is opened.
  */
 import { describe, expect, it } from 'vitest';
-import { HEARTBEAT_MAX_BYTES, decodeHeartbeat, encodeHeartbeat } from './discovery-heartbeat.js';
+import { HEARTBEAT_MAX_BYTES, decodeHeartbeat, encodeHeartbeat } from './heartbeat.js';
 import {
   FailureChecks,
   LIVENESS,
@@ -13,8 +13,8 @@ import {
   refreshPeriodMs,
   silentExpiryMs,
   successorOf,
-} from './discovery-liveness.js';
-import { checkQuestion, checkedServices } from './discovery-packets.js';
+} from './liveness.js';
+import { checkQuestion, checkedServices } from './packets.js';
 
 describe('ring', () => {
   it('watches the next id in code-unit order, wrapping around', () => {

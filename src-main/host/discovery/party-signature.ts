@@ -34,7 +34,7 @@
  */
 import { createHmac, scryptSync, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { PartyStanding } from '../../src-preload/contract.js';
+import type { PartyStanding } from '../../../src-preload/contract.js';
 
 export const PARTY_TIMING = {
   /** Senders re-sign (and so re-announce) this often: at N = 100, ~100 x 2 x 500 B / 240 s = 420 B/s of multicast. */

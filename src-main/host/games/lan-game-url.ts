@@ -5,7 +5,7 @@
  * that very host serves. The host's own port (its broker and `/api/lan`) is
  * not a game, and neither is any other port of a LAN address.
  */
-import type { LanHost } from './lan-host.js';
+import type { LanHost } from '../lan-host.js';
 
 export function isLanGameUrl(raw: string, host: LanHost): boolean {
   let url: URL;

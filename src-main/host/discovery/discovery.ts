@@ -11,7 +11,7 @@
  * - Liveness: bonjour-service never reports an instance that vanished without
  *   a goodbye. Unicast pings around a ring of instances, a multicast check by
  *   name of a silent one that every instance observes, and a constant-rate
- *   re-announcement (discovery-liveness.ts): steady-state multicast no longer
+ *   re-announcement (discovery/liveness.ts): steady-state multicast no longer
  *   grows with the number of instances (it was a query a second answered by
  *   every instance, 61 KB/s at N = 100).
  * - Safety: socket errors never escape (they are reported in the state and the
@@ -20,7 +20,7 @@
  */
 import os from 'node:os';
 import type { RemoteInfo } from 'node:dgram';
-import type { LanBroker, LanGame, LanInstance, LanState } from '../../src-preload/contract.js';
+import type { LanBroker, LanGame, LanInstance, LanState } from '../../../src-preload/contract.js';
 import {
   interfaceFor,
   interfaceKey,
@@ -28,8 +28,8 @@ import {
   selectInterfaces,
   type LocalInterface,
   type OsInterfaces,
-} from './discovery-addresses.js';
-import { HeartbeatSocket, type Heartbeat } from './discovery-heartbeat.js';
+} from './addresses.js';
+import { HeartbeatSocket, type Heartbeat } from './heartbeat.js';
 import {
   FailureChecks,
   LIVENESS,
@@ -38,11 +38,11 @@ import {
   silentExpiryMs,
   successorOf,
   type LivenessTiming,
-} from './discovery-liveness.js';
-import { buildRecords, checkQuestion, checkedServices, goodbyeRecords, readSightings, type PublishedRecord } from './discovery-packets.js';
-import { InstanceTable } from './discovery-table.js';
+} from './liveness.js';
+import { buildRecords, checkQuestion, checkedServices, goodbyeRecords, readSightings, type PublishedRecord } from './packets.js';
+import { InstanceTable } from './table.js';
 import { PartyVerifier, type PartySigning } from './party-signature.js';
-import { MdnsTransport } from './discovery-transport.js';
+import { MdnsTransport } from './transport.js';
 import {
   PROTOCOL_VERSION,
   advertisableGameName,
@@ -50,7 +50,7 @@ import {
   assertAdvertisable,
   parseTxt,
   serviceFqdn,
-} from './discovery-txt.js';
+} from './txt.js';
 
 export interface Advertisement {
   instanceId: string;
@@ -69,7 +69,7 @@ export interface DiscoveryOptions {
   advertisement: Advertisement;
   /** Interface names to use; empty = every non-internal IPv4 interface. */
   interfaces: string[];
-  /** Liveness timing (discovery-liveness.ts LIVENESS by default). */
+  /** Liveness timing (discovery/liveness.ts LIVENESS by default). */
   liveness?: Partial<LivenessTiming>;
   /** Most other instances tracked; more are ignored and counted (default 128). */
   maxInstances?: number;
@@ -390,7 +390,7 @@ export class Discovery {
   }
 
   // -------------------------------------------------------------------------
-  // Liveness (discovery-liveness.ts)
+  // Liveness (discovery/liveness.ts)
   // -------------------------------------------------------------------------
 
   private tick(): void {

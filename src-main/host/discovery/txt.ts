@@ -13,7 +13,7 @@ import {
   PeerIdSchema,
   type LanBroker,
   type LanGame,
-} from '../../src-preload/contract.js';
+} from '../../../src-preload/contract.js';
 import { signEntries, type PartySigning } from './party-signature.js';
 
 /** DNS-SD service type, without the trailing dot (multicast-dns names have none). */

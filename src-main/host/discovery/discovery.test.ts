@@ -5,10 +5,10 @@
  */
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { inSubnet, isUsableRemoteAddress, rankAddresses, selectInterfaces, type LocalInterface } from './discovery-addresses.js';
-import { asksForOurService, buildRecords, goodbyeRecords, readSightings } from './discovery-packets.js';
-import { InstanceTable } from './discovery-table.js';
-import { MAX_HOSTED_GAMES } from './game-host.js';
+import { inSubnet, isUsableRemoteAddress, rankAddresses, selectInterfaces, type LocalInterface } from './addresses.js';
+import { asksForOurService, buildRecords, goodbyeRecords, readSightings } from './packets.js';
+import { InstanceTable } from './table.js';
+import { MAX_HOSTED_GAMES } from '../games/game-host.js';
 import {
   MAX_ADVERTISED_GAMES,
   MAX_GAME_NAME_BYTES,
@@ -20,7 +20,7 @@ import {
   parsePort,
   parseTxt,
   type AdvertisedFields,
-} from './discovery-txt.js';
+} from './txt.js';
 
 const broker = { port: 9000, path: '/', key: 'peerjs', startedAt: 1_700_000_000_000 };
 const fields: AdvertisedFields = {

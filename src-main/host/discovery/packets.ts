@@ -5,14 +5,14 @@
  * Packets come from anyone on the LAN: every field is type-checked before use
  * and the work per packet is bounded.
  */
-import { SERVICE_TYPE, encodeTxt, hostTarget, serviceFqdn, type AdvertisedFields } from './discovery-txt.js';
+import { SERVICE_TYPE, encodeTxt, hostTarget, serviceFqdn, type AdvertisedFields } from './txt.js';
 
 /** Records read from one packet; a real response carries a handful. */
 export const MAX_RECORDS_PER_PACKET = 256;
 /** Services read from one packet. */
 export const MAX_SERVICES_PER_PACKET = 32;
 
-/** TTLs of RFC 6762 section 10: host records 120 s, the others 75 min. Liveness does not rely on them (discovery-liveness.ts). */
+/** TTLs of RFC 6762 section 10: host records 120 s, the others 75 min. Liveness does not rely on them (discovery/liveness.ts). */
 const TTL_HOST = 120;
 const TTL_OTHER = 4500;
 
@@ -137,7 +137,7 @@ export function asksForOurService(packet: unknown): boolean {
 
 /**
  * The instances a query asks for by name (SRV, TXT or ANY of
- * `lanparty-<id>._lanparty._tcp.local`): a failure check (discovery-liveness.ts).
+ * `lanparty-<id>._lanparty._tcp.local`): a failure check (discovery/liveness.ts).
  * Lower-cased service keys, at most 16 questions read.
  */
 export function checkedServices(packet: unknown): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AddressGate, invalidIdRefusal, normalizeAddress, perAddressRefusal } from './broker-registration-gate.js';
+import { AddressGate, invalidIdRefusal, normalizeAddress, perAddressRefusal } from './registration-gate.js';
 
 describe('normalizeAddress', () => {
   it('treats an IPv4-mapped IPv6 address as the IPv4 address', () => {
