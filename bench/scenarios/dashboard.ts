@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { uniqueId } from '../lib/context.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import type { Row } from '../lib/results.js';
+import { startFrames, stopFrames } from '../pages/frame-recorder.js';
 import { p99, percentile } from '../lib/stats.js';
 import { BenchTab } from '../peers/chromium.js';
 import type { Scenario } from './scenario.js';
@@ -25,40 +25,6 @@ interface DashboardHandle {
 
 interface FrameWindow {
   lanPartyDashboard?: DashboardHandle;
-  benchFrames?: { intervals: number[]; longTasks: number[]; running: boolean };
-}
-
-/** Starts recording frame intervals and long tasks in the page. */
-async function startFrames(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as FrameWindow;
-    const rec = { intervals: [] as number[], longTasks: [] as number[], running: true };
-    w.benchFrames = rec;
-    let last = performance.now();
-    const frame = (t: number): void => {
-      rec.intervals.push(t - last);
-      last = t;
-      if (rec.running) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-    try {
-      new PerformanceObserver((list) => {
-        if (rec.running) for (const entry of list.getEntries()) rec.longTasks.push(entry.duration);
-      }).observe({ type: 'longtask' });
-    } catch {
-      // No long-task API: intervals alone.
-    }
-  });
-}
-
-async function stopFrames(page: Page): Promise<{ intervals: number[]; longTasks: number[] }> {
-  return page.evaluate(() => {
-    const rec = (window as unknown as FrameWindow).benchFrames;
-    if (!rec) return { intervals: [], longTasks: [] };
-    rec.running = false;
-    // The first interval spans the evaluate call itself.
-    return { intervals: rec.intervals.slice(1), longTasks: rec.longTasks };
-  });
 }
 
 export const dashboardScenario: Scenario = {

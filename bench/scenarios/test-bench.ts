@@ -27,6 +27,7 @@ import type { HostState } from '../../src-preload/contract.js';
 import { delay, uniqueId, type BenchContext } from '../lib/context.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import type { Row } from '../lib/results.js';
+import { startFrames, stopFrames } from '../pages/frame-recorder.js';
 import { bootstrapRatio, intervalText, median, p99, percentile, rotate } from '../lib/stats.js';
 import type { Scenario } from './scenario.js';
 
@@ -59,10 +60,6 @@ const VARIANTS: readonly Variant[] = ['bench', 'pages'];
 interface DotsWindow {
   gameState?: DotsTestState;
   dotsTest?: { ping(count: number, timeoutMs: number, to?: string): Promise<(number | null)[]>; move(dx: number, dy: number): void };
-}
-
-interface FrameWindow {
-  benchFrames?: { intervals: number[]; longTasks: number[]; running: boolean };
 }
 
 /** The bench page URL for the hosted game (the interface of the bench page: see src-renderer/bench). */
@@ -115,38 +112,6 @@ async function formBench(page: Page, url: string, room: string): Promise<Formati
     await delay(200);
   }
   throw new Error(`the bench did not form within ${FORMATION_TIMEOUT_MS / 1000} s: ${last}`);
-}
-
-async function startFrames(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as FrameWindow;
-    const rec = { intervals: [] as number[], longTasks: [] as number[], running: true };
-    w.benchFrames = rec;
-    let last = performance.now();
-    const frame = (t: number): void => {
-      rec.intervals.push(t - last);
-      last = t;
-      if (rec.running) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-    try {
-      new PerformanceObserver((list) => {
-        if (rec.running) for (const entry of list.getEntries()) rec.longTasks.push(entry.duration);
-      }).observe({ type: 'longtask' });
-    } catch {
-      // No long-task API: intervals alone.
-    }
-  });
-}
-
-async function stopFrames(page: Page): Promise<{ intervals: number[]; longTasks: number[] }> {
-  return page.evaluate(() => {
-    const rec = (window as unknown as FrameWindow).benchFrames;
-    if (!rec) return { intervals: [], longTasks: [] };
-    rec.running = false;
-    // The first interval spans the evaluate call itself.
-    return { intervals: rec.intervals.slice(1), longTasks: rec.longTasks };
-  });
 }
 
 /** Moves received so far by every instance. */
