@@ -87,7 +87,8 @@ async function attack(page: Page, target: string, messages: string[], waitMs = 1
 }
 
 const hello = (instance: string): string => JSON.stringify({ type: 'hello', instance, page: '/', bench: null });
-function report(sent: number, peerId = 'me'): string {
+/** A report; `droppedEvents` is summed by the host over the reports it takes, so a flood of reports saying 1 counts them. */
+function report(sent: number, peerId = 'me', droppedEvents = 0): string {
   const link = {
     id: 'l1',
     peer: 'someone',
@@ -99,7 +100,7 @@ function report(sent: number, peerId = 'me'): string {
     sent: { messages: sent, bytes: sent },
     received: { messages: 0, bytes: 0 },
   };
-  return JSON.stringify({ type: 'report', links: [link], events: [], names: [], droppedEvents: 0, peerId });
+  return JSON.stringify({ type: 'report', links: [link], events: [], names: [], droppedEvents, peerId });
 }
 
 async function open(browser: Browser, url: string): Promise<Page> {
@@ -131,21 +132,27 @@ test('a page of another origin cannot open a game agent socket', async ({ browse
 test("a game page flooding its agent socket gets only the rate's worth taken", async ({ browser }, testInfo) => {
   const page = await open(browser, gameUrl);
   const flood = 5_000;
-  const messages = [hello('f100df100df100df'), ...Array.from({ length: flood }, (_, i) => report(i + 1))];
+  const messages = [hello('f100df100df100df'), ...Array.from({ length: flood }, (_, i) => report(i + 1, 'me', 1))];
+  const opened = Date.now();
   const outcome = await attack(page, gameUrl, messages, 3_000);
   expect(outcome.opened).toBe(true);
   const started = Date.now();
   const listed = (await instances()).find((instance) => instance.id === 'f100df100df100df');
   // Still answering at once after the flood.
   expect(Date.now() - started).toBeLessThan(2_000);
-  // Only the first messages of each second were taken: the link's count is one of the first reports', not the last's.
-  const taken = listed?.links[0]?.sent.messages ?? 0;
+  // Only the rate's worth was taken: each report says it dropped 1 event and the host sums what it parsed, so this is
+  // the count of reports taken. The rate is per one-second window, so while the socket was open (the flood can take
+  // more than a second to arrive on a loaded machine: CI once took report #2,755 in a second window) at most
+  // maxMessagesPerSecond per second begun.
+  const taken = listed?.droppedEvents ?? 0;
+  const windows = Math.ceil((Date.now() - opened) / 1_000) + 1;
   expect(taken).toBeGreaterThan(0);
-  expect(taken).toBeLessThan(10 * AGENT_LIMITS.maxMessagesPerSecond);
+  expect(taken).toBeLessThanOrEqual(windows * AGENT_LIMITS.maxMessagesPerSecond);
+  expect(taken).toBeLessThan(flood / 50);
   recordAttack(testInfo, {
     attack: 'a hosted game floods its agent socket with reports',
     attempts: flood,
-    outcome: `over ${AGENT_LIMITS.maxMessagesPerSecond}/s dropped unparsed (last report taken: #${taken}); host responsive`,
+    outcome: `over ${AGENT_LIMITS.maxMessagesPerSecond}/s dropped unparsed (${taken} of ${flood} reports taken in ${windows - 1} s); host responsive`,
   });
   await page.context().close();
 });
