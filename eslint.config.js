@@ -14,9 +14,11 @@ const ENGINE_ENTRY_ONLY = {
 
 const OWN_FOLDER = '\\./';
 const CONTRACT = '\\.\\./\\.\\./src-preload/contract(\\.js)?$';
-/** The shared test factories of the contract's shapes (src-preload/testing/). */
+/** The shared test helpers (src-preload/testing/): factories of the contract's shapes, fake timers. */
 const TEST_FACTORIES = '\\.\\./\\.\\./src-preload/testing/';
 const SHIM_PROTOCOLS = ['\\.\\./\\.\\./src-preload/game-agent-protocol(\\.js)?$', '\\.\\./\\.\\./src-preload/network-conditions(\\.js)?$'];
+/** The engine's UTF-8 count (no imports of its own): the shim measures frames exactly as the engine does. */
+const ENGINE_UTF8 = '\\.\\./p2p/utf8(\\.js)?$';
 
 /** A pattern refusing every import but those matching one of `allowed` (regular expressions, anchored at the start). */
 function onlyImports(allowed, message) {
@@ -25,7 +27,7 @@ function onlyImports(allowed, message) {
 
 const ENGINE_SAYS = 'The P2P engine (src-renderer/p2p/) ships alone, into games: it imports only its own folder and peerjs';
 const SHIM_SAYS =
-  'The game shim (src-renderer/game-shim/) is injected into every game page: it imports only its own folder and src-preload/game-agent-protocol or network-conditions';
+  "The game shim (src-renderer/game-shim/) is injected into every game page: it imports only its own folder, src-preload/game-agent-protocol or network-conditions, and the engine's p2p/utf8";
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', '.tsbuild/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'bench/results/**'] },
@@ -43,8 +45,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // The dashboard: rules of hooks and the React Compiler's checks (purity, refs, effects).
-    files: ['src-renderer/dashboard/**/*.{ts,tsx}'],
+    // The React pages (dashboard, bench): rules of hooks and the React Compiler's checks (purity, refs, effects).
+    files: ['src-renderer/dashboard/**/*.{ts,tsx}', 'src-renderer/bench/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat['recommended-latest'],
   },
   {
@@ -72,14 +74,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [onlyImports([OWN_FOLDER, 'peerjs$', 'vitest$', CONTRACT, TEST_FACTORIES], `${ENGINE_SAYS} (tests: also vitest, the contract and its test factories).`)] }] },
   },
   {
-    // The game shim is injected into every served game page: its own folder and the zod-free protocol modules it shares with the host.
+    // The game shim is injected into every served game page: its own folder, the zod-free protocol modules it shares with the host, and the engine's UTF-8 count.
     files: ['src-renderer/game-shim/**/*.ts'],
     ignores: ['src-renderer/game-shim/**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [onlyImports([OWN_FOLDER, ...SHIM_PROTOCOLS], `${SHIM_SAYS}.`)] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [onlyImports([OWN_FOLDER, ...SHIM_PROTOCOLS, ENGINE_UTF8], `${SHIM_SAYS}.`)] }] },
   },
   {
     // Its tests may also use PeerJS (as a source of real wire frames) and Vitest.
     files: ['src-renderer/game-shim/**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [onlyImports([OWN_FOLDER, ...SHIM_PROTOCOLS, 'peerjs$', 'vitest$'], `${SHIM_SAYS} (tests: also peerjs and vitest).`)] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [onlyImports([OWN_FOLDER, ...SHIM_PROTOCOLS, ENGINE_UTF8, 'peerjs$', 'vitest$'], `${SHIM_SAYS} (tests: also peerjs and vitest).`)] }] },
   },
 );

@@ -2,6 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_PROTOCOL, BridgeRequestSchema, bridgeProtocols, invokeChannels, parseInvokeInput, tokenFromProtocols, type InvokeName } from './contract.js';
 
+/** One test per case: the channel refuses the input with a message matching the pattern (titled with `titleChars` of the input). */
+function itRefuses(cases: [InvokeName, unknown, RegExp][], titleChars: number): void {
+  for (const [name, input, message] of cases) {
+    it(`${name} refuses ${JSON.stringify(input).slice(0, titleChars)}`, () => {
+      const result = parseInvokeInput(name, input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(message);
+    });
+  }
+}
+
 describe('invoke input validation', () => {
   const cases: [InvokeName, unknown, RegExp][] = [
     ['startBroker', { please: true }, /Invalid input for startBroker/],
@@ -21,13 +32,7 @@ describe('invoke input validation', () => {
     ['setOwnPeerId', { peerId: 'x'.repeat(65) }, /peerId: a peer id has at most 64 characters/],
     ['setOwnPeerId', {}, /peerId/],
   ];
-  for (const [name, input, message] of cases) {
-    it(`${name} refuses ${JSON.stringify(input).slice(0, 60)}`, () => {
-      const result = parseInvokeInput(name, input);
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error).toMatch(message);
-    });
-  }
+  itRefuses(cases, 60);
 
   it('accepts well-formed input', () => {
     expect(parseInvokeInput('startBroker', undefined)).toEqual({ ok: true, value: undefined });
@@ -84,21 +89,20 @@ describe('game agent inputs', () => {
     ['setNetworkConditions', { conditions: { up: { ...none, bandwidthKbps: 1 }, down: none, cut: false } }, /bandwidth is 8 to/],
     ['setNetworkConditions', { spike: { ms: 20_000, forMs: 1_000 } }, /spike\.ms: a spike adds at most 10000 ms/],
     ['setNetworkConditions', { preset: 'lan', extra: 1 }, /Unrecognized key/i],
+    ['setNetworkConditions', { bench: { id: '0123abcd', instance: 2 }, preset: 'lan' }, /a bench slot is named with its game, and without an instance/],
+    ['setNetworkConditions', { gameId: '0123abcd', instance: '0123456789abcdef', bench: { id: '0123abcd', instance: 2 }, preset: 'lan' }, /without an instance/],
+    ['setNetworkConditions', { gameId: '0123abcd', bench: { id: '0123abcd', instance: 17 }, preset: 'lan' }, /bench\.instance: a bench index is at most 16/],
+    ['setNetworkConditions', { gameId: '0123abcd', bench: { id: 'NOT-HEX', instance: 1 }, preset: 'lan' }, /bench\.id: a bench id is 8 lowercase hex/],
     ['getRecording', { fromLine: -1 }, /fromLine/],
     ['startRecording', { file: '/etc/passwd' }, /Invalid input for startRecording/],
   ];
-  for (const [name, input, message] of cases) {
-    it(`${name} refuses ${JSON.stringify(input).slice(0, 70)}`, () => {
-      const result = parseInvokeInput(name, input);
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error).toMatch(message);
-    });
-  }
+  itRefuses(cases, 70);
 
-  it('accepts a link with its instance, a preset for a game, a spike for everyone', () => {
+  it('accepts a link with its instance, a preset for a game, a spike for everyone, a preset for a bench slot', () => {
     expect(parseInvokeInput('setNetworkConditions', { instance: '0123456789abcdef', link: 'l1', preset: 'lan' }).ok).toBe(true);
     expect(parseInvokeInput('setNetworkConditions', { gameId: '0123abcd', preset: 'mobile-3g' }).ok).toBe(true);
     expect(parseInvokeInput('setNetworkConditions', { spike: { ms: 500, forMs: 3_000 } }).ok).toBe(true);
+    expect(parseInvokeInput('setNetworkConditions', { gameId: '0123abcd', bench: { id: '89abcdef', instance: 16 }, preset: 'congested' }).ok).toBe(true);
   });
 });
 

@@ -11,7 +11,8 @@
  * into its single CommonJS file) and by the renderer (types and channel names).
  * So this file imports nothing but zod, the game agent's protocol files
  * (game-agent-protocol.ts, network-conditions.ts, game-agent-schemas.ts) and
- * the engine's limits (src-renderer/p2p/limits.ts: plain values, no imports).
+ * the engine's limits (src-renderer/p2p/limits.ts: plain values and the
+ * `BrokerEndpoint` type, no imports).
  */
 import { z } from 'zod';
 import { BENCH_LIMITS, type InstanceEvents, type InstancesState } from './game-agent-protocol.js';
@@ -41,13 +42,20 @@ export const BrokerKeySchema = z
 
 export const PortSchema = z.number().int('a port is a whole number').min(0).max(limits.MAX_PORT, `a port is at most ${limits.MAX_PORT}`);
 
-export const DisplayNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'the display name cannot be empty')
-  .max(40, 'the display name has at most 40 characters')
-  // Control characters would garble TXT records and the UI.
-  .regex(/^[^\p{Cc}]+$/u, 'the display name cannot contain control characters');
+/**
+ * Trimmed text typed by a user, `min` to `max` characters, each message naming
+ * `what`. Control characters would garble TXT records and the UI.
+ */
+function typedText(what: string, min: number, max: number, tooShort = `${what} has at least ${min} characters`) {
+  return z
+    .string()
+    .trim()
+    .min(min, tooShort)
+    .max(max, `${what} has at most ${max} characters`)
+    .regex(/^[^\p{Cc}]+$/u, `${what} cannot contain control characters`);
+}
+
+export const DisplayNameSchema = typedText('the display name', 1, 40, 'the display name cannot be empty');
 
 /** A folder or .zip path on the host machine, absolute (POSIX or Windows). */
 export const GamePathSchema = z
@@ -116,12 +124,7 @@ export type ArchiveLimits = z.infer<typeof ArchiveLimitsSchema>;
  * instances sign what they advertise with a key derived from it and elect only
  * a broker that proves it. A secret: never advertised, logged or given to players.
  */
-export const PartyCodeSchema = z
-  .string()
-  .trim()
-  .min(6, 'a party code has at least 6 characters')
-  .max(64, 'a party code has at most 64 characters')
-  .regex(/^[^\p{Cc}]+$/u, 'a party code cannot contain control characters');
+export const PartyCodeSchema = typedText('a party code', 6, 64);
 
 /** An instance id as advertised on the LAN (it is part of a DNS label). */
 export const InstanceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'an instance id is 1 to 48 letters, digits, "-" or "_"');
@@ -144,18 +147,12 @@ export const SettingsSchema = z
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const SettingsPatchSchema = z
-  .object({
-    displayName: DisplayNameSchema.optional(),
-    broker: BrokerOptionsSchema.partial().strict().optional(),
-    iceServers: z.array(IceServerSchema).max(limits.MAX_ICE_SERVERS).optional(),
-    interfaces: z.array(z.string().min(1).max(limits.MAX_INTERFACE_NAME_LENGTH)).max(limits.MAX_INTERFACES).optional(),
-    discovery: z.boolean().optional(),
-    autoConnect: z.boolean().optional(),
-    archive: ArchiveLimitsSchema.partial().strict().optional(),
-    partyCode: PartyCodeSchema.nullable().optional(),
-    pinnedBroker: InstanceIdSchema.nullable().optional(),
-  })
+/** Any of the settings; of `broker` and `archive`, any of their fields. */
+export const SettingsPatchSchema = SettingsSchema.extend({
+  broker: BrokerOptionsSchema.partial().strict(),
+  archive: ArchiveLimitsSchema.partial().strict(),
+})
+  .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -195,14 +192,8 @@ export interface BrokerState {
   refusedRegistrations: number;
 }
 
-/** Where a browser or the engine should register: what "use default broker" means on this LAN. */
-export interface BrokerEndpoint {
-  host: string;
-  port: number;
-  path: string;
-  key: string;
-  secure: boolean;
-}
+/** Where a browser or the engine should register: what "use default broker" means on this LAN (defined with the engine's limits). */
+export type BrokerEndpoint = limits.BrokerEndpoint;
 
 export interface LanBroker {
   port: number;
@@ -420,7 +411,7 @@ export const invokeChannels = {
   },
   /** Game agent (issue 11): every running instance of the games hosted here. Control only: game traffic is the host's. */
   getInstances: { channel: 'lan-party:instances:get', access: 'control', input: NoInput, output: z.custom<InstancesState>() },
-  /** Conditions for a link > an instance > a game's instances > every instance; answers the instances as they are now. */
+  /** Conditions for a link > an instance (or a bench slot, kept for its next pages) > a game's instances > every instance; answers the instances as they are now. */
   setNetworkConditions: {
     channel: 'lan-party:instances:set-conditions',
     access: 'control',

@@ -55,6 +55,12 @@ const EventNameReportSchema = z
   })
   .strict();
 
+/** One instance of a bench: the bench (random per bench page load) and the instance's 1-based index in it. */
+const BenchSlotShape = {
+  id: z.string().regex(BENCH_LIMITS.benchIdPattern, 'a bench id is 8 lowercase hex characters'),
+  instance: z.number().int().min(1, 'a bench index is 1 or more').max(BENCH_LIMITS.maxCount, `a bench index is at most ${BENCH_LIMITS.maxCount}`),
+};
+
 export const AgentMessageSchema = z.discriminatedUnion('type', [
   z
     .object({
@@ -63,8 +69,7 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
       page: z.string().max(2048),
       bench: z
         .object({
-          id: z.string().regex(BENCH_LIMITS.benchIdPattern),
-          instance: z.number().int().min(1).max(BENCH_LIMITS.maxCount),
+          ...BenchSlotShape,
           count: z.number().int().min(1).max(BENCH_LIMITS.maxCount),
         })
         .strict()
@@ -127,12 +132,16 @@ export const LagSpikeSchema = z
 /**
  * Who gets the setting: a link of an instance > an instance > every instance of
  * a game > every instance (nothing named). What to set: conditions, a preset
- * (both directions) or a lag spike.
+ * (both directions) or a lag spike. A bench slot (`bench` with its `gameId`)
+ * is an instance too: the page playing it now, if any, and every later page
+ * that plays it (a reload or a rejoin); the host remembers it (the bench page
+ * keeps no copy).
  */
 export const SetNetworkConditionsSchema = z
   .object({
     gameId: z.string().regex(/^[0-9a-f]{8}$/, 'unknown game id').optional(),
     instance: AgentInstanceIdSchema.optional(),
+    bench: z.object(BenchSlotShape).strict().optional(),
     link: Label.min(1).optional(),
     conditions: DirectedConditionsSchema.optional(),
     preset: NetworkPresetIdSchema.optional(),
@@ -143,7 +152,10 @@ export const SetNetworkConditionsSchema = z
     message: 'give conditions, a preset or a spike',
   })
   .refine((input) => input.conditions === undefined || input.preset === undefined, { message: 'give conditions or a preset, not both' })
-  .refine((input) => input.link === undefined || input.instance !== undefined, { message: 'a link is named with its instance' });
+  .refine((input) => input.link === undefined || input.instance !== undefined, { message: 'a link is named with its instance' })
+  .refine((input) => input.bench === undefined || (input.gameId !== undefined && input.instance === undefined), {
+    message: 'a bench slot is named with its game, and without an instance',
+  });
 export type SetNetworkConditionsInput = z.output<typeof SetNetworkConditionsSchema>;
 
 /** A page of the recorded trace: whole lines from `fromLine`, at most RECORDING_PAGE_MAX_BYTES. */

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { takeControlToken, type AddressBar } from './control-token';
-
-/** An in-memory Storage (Node has no sessionStorage). */
-function memoryStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, String(value)),
-  };
-}
+import { memoryStorage } from './testing/memory-storage';
 
 /** A tab: its address and one history entry that replaceState rewrites. */
 function tab(address: string, storage: Storage | null = memoryStorage()): AddressBar & { address(): string } {

@@ -49,10 +49,10 @@ const cases: { unit: string; file: string; refused: string[]; allowed: string[] 
     allowed: ["import { value } from '../../src-preload/contract.js';", "import { value } from 'vitest';", "import { value } from './engine.js';"],
   },
   {
-    unit: 'the game shim imports only its own folder and the agent protocol modules',
+    unit: "the game shim imports only its own folder, the agent protocol modules and the engine's UTF-8 count",
     file: 'src-renderer/game-shim/example.ts',
-    refused: ["import { value } from '../../src-preload/contract.js';", "import { value } from '../../src-preload/game-agent-schemas.js';", "import { value } from '../p2p';", "import { value } from 'peerjs';"],
-    allowed: ["import { value } from './telemetry.js';", "import { value } from '../../src-preload/game-agent-protocol.js';", "import { value } from '../../src-preload/network-conditions';"],
+    refused: ["import { value } from '../../src-preload/contract.js';", "import { value } from '../../src-preload/game-agent-schemas.js';", "import { value } from '../p2p';", "import { value } from '../p2p/wire.js';", "import { value } from 'peerjs';"],
+    allowed: ["import { value } from './telemetry.js';", "import { value } from '../../src-preload/game-agent-protocol.js';", "import { value } from '../../src-preload/network-conditions';", "import { value } from '../p2p/utf8.js';"],
   },
   {
     unit: "the game shim's tests may also use peerjs and vitest",

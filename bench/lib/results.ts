@@ -80,3 +80,8 @@ export function judge(row: Row): JudgedRow {
 export function notRunRows(scenario: string, metrics: ReadonlyArray<{ scenario?: string; metric: string; unit: string; target: Target; where: Where }>, reason: string): Row[] {
   return metrics.map((m) => ({ ...m, scenario: m.scenario ?? scenario, ours: null, raw: null, stock: null, samples: '0', notRun: reason }));
 }
+
+/** A row's figure columns from one measure taken of each kind: ours is the engine's, then the two baselines'. */
+export function columns(of: (kind: 'engine' | Baseline) => number | null): Pick<Row, 'ours' | Baseline> {
+  return { ours: of('engine'), raw: of('raw'), stock: of('stock') };
+}

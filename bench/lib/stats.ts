@@ -1,4 +1,5 @@
 /** Order statistics for benchmark samples (nearest-rank percentiles, no interpolation). */
+import { seededRandom } from '../../src-renderer/game-shim/seeded-random.js';
 
 export function percentile(samples: readonly number[], p: number): number | null {
   if (samples.length === 0) return null;
@@ -56,18 +57,6 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-/** A small seeded PRNG (mulberry32): bootstrap intervals are reproducible from the same samples. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * 95% bootstrap interval of stat(ours) / stat(baseline), resampling both
  * sample sets: says whether a ratio's distance from its target is more than
@@ -80,7 +69,8 @@ export function bootstrapRatio(
   resamples = 300,
 ): [number, number] | null {
   if (ours.length === 0 || baseline.length === 0) return null;
-  const random = mulberry32(0x1a2b3c);
+  // Seeded: the same samples give the same interval.
+  const random = seededRandom(0x1a2b3c);
   const draw = (from: readonly number[]): number[] => Array.from(from, () => from[Math.floor(random() * from.length)] as number);
   const ratios: number[] = [];
   for (let i = 0; i < resamples; i += 1) {

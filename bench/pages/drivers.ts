@@ -55,8 +55,35 @@ export interface Deps {
 
 const MAX_ERRORS = 50;
 
-function pushError(list: string[], message: string): void {
-  if (list.length < MAX_ERRORS) list.push(message);
+/** What every kind keeps alike: its bounded list of library errors, and the one event handler a scenario sets. */
+function peerCommon(kind: Kind, id: string) {
+  const errors: string[] = [];
+  let handler: EventHandler = () => undefined;
+  /** Records an error the library reported (the first MAX_ERRORS only). */
+  const error = (message: string): void => {
+    if (errors.length < MAX_ERRORS) errors.push(message);
+  };
+  const members: Pick<BenchPeer, 'kind' | 'id' | 'onEvent' | 'errors'> = {
+    kind,
+    id,
+    onEvent(h) {
+      handler = h;
+    },
+    errors: () => errors.slice(),
+  };
+  return {
+    error,
+    /** Hands a received event to the scenario's handler. */
+    deliver: (name: string, data: string, from: string): void => handler(name, data, from),
+    /** The link to `to` in `links`; when there is none, undefined and an error recorded (the measurement will say why it stalled). */
+    linkTo<L>(links: ReadonlyMap<string, L>, to: string): L | undefined {
+      const link = links.get(to);
+      if (link === undefined) error(`${kind}: no link to ${to}`);
+      return link;
+    },
+    /** The BenchPeer members that are the same for every kind. */
+    members,
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -87,15 +114,14 @@ export async function createPeer(kind: Kind, id: string, broker: BrokerInfo, dep
 async function createEnginePeer(id: string, broker: BrokerInfo, deps: Deps): Promise<BenchPeer> {
   if (!deps.createP2PEngine) throw new Error('engine bundle not loaded');
   const engine = deps.createP2PEngine();
-  const errors: string[] = [];
-  let handler: EventHandler = () => undefined;
+  const common = peerCommon('engine', id);
   const names = new Set<string>();
-  engine.on('error', (e) => pushError(errors, e.message));
+  engine.on('error', (e) => common.error(e.message));
   // A link that drops during a measurement explains a stalled one: keep why.
-  engine.on('peerDisconnected', (e) => pushError(errors, `disconnected from ${e.peerId}: ${e.reason}`));
+  engine.on('peerDisconnected', (e) => common.error(`disconnected from ${e.peerId}: ${e.reason}`));
   engine.on('event', (e) => {
     names.add(e.name);
-    handler(e.name, e.data, e.sender);
+    common.deliver(e.name, e.data, e.sender);
   });
   // A game drains its per-frame queues every frame; without this the listener-only bench would
   // let them grow to their 100k limit and measure the overflow path instead.
@@ -112,11 +138,7 @@ async function createEnginePeer(id: string, broker: BrokerInfo, deps: Deps): Pro
   engine.useBroker(broker.host, broker.port, broker.path, broker.key, false);
   await withTimeout(ready, 15_000, `engine ${id} registration`);
   return {
-    kind: 'engine',
-    id,
-    onEvent(h) {
-      handler = h;
-    },
+    ...common.members,
     connect(remoteId, timeoutMs = 15_000) {
       if (engine.getConnectedPeers().includes(remoteId)) return Promise.resolve();
       const opened = new Promise<void>((resolve, reject) => {
@@ -143,7 +165,6 @@ async function createEnginePeer(id: string, broker: BrokerInfo, deps: Deps): Pro
       engine.triggerEvent(name, data);
     },
     openPeers: () => engine.getConnectedPeers(),
-    errors: () => errors.slice(),
     destroy() {
       clearInterval(drain);
       engine.destroy();
@@ -163,8 +184,7 @@ async function createStockPeer(id: string, broker: BrokerInfo, deps: Deps): Prom
   if (!Peer) throw new Error('stock peerjs not loaded');
   const options: PeerOptions = { host: broker.host, port: broker.port, path: broker.path, key: broker.key, secure: false, config: { iceServers: [] }, debug: 0 };
   const peer = new Peer(id, options);
-  const errors: string[] = [];
-  let handler: EventHandler = () => undefined;
+  const common = peerCommon('stock', id);
   const links = new Map<string, DataConnection>();
   /** Sends waiting for `open` (node-datachannel can deliver data before the answering side's open). */
   const pending = new Map<DataConnection, unknown[]>();
@@ -182,13 +202,13 @@ async function createStockPeer(id: string, broker: BrokerInfo, deps: Deps): Prom
       if (message && typeof message.eventName === 'string' && typeof message.data === 'string') {
         // The reply may go out before `open` fired on this side: remember the link now.
         if (!links.has(conn.peer)) links.set(conn.peer, conn);
-        handler(message.eventName, message.data, conn.peer);
+        common.deliver(message.eventName, message.data, conn.peer);
       }
     });
     conn.on('close', () => {
       if (links.get(conn.peer) === conn) links.delete(conn.peer);
     });
-    conn.on('error', (e) => pushError(errors, String(e)));
+    conn.on('error', (e) => common.error(String(e)));
   };
   const sendOn = (conn: DataConnection, message: unknown): void => {
     const queue = pending.get(conn);
@@ -205,13 +225,9 @@ async function createStockPeer(id: string, broker: BrokerInfo, deps: Deps): Prom
     15_000,
     `stock ${id} registration`,
   );
-  peer.on('error', (e) => pushError(errors, String(e)));
+  peer.on('error', (e) => common.error(String(e)));
   return {
-    kind: 'stock',
-    id,
-    onEvent(h) {
-      handler = h;
-    },
+    ...common.members,
     connect(remoteId, timeoutMs = 15_000) {
       if (links.has(remoteId)) return Promise.resolve();
       const conn = peer.connect(remoteId, { ...GDEVELOP_CONNECT_OPTIONS });
@@ -223,19 +239,14 @@ async function createStockPeer(id: string, broker: BrokerInfo, deps: Deps): Prom
       return withTimeout(opened, timeoutMs, `stock connect ${id} -> ${remoteId}`);
     },
     send(to, name, data) {
-      const conn = links.get(to);
-      if (!conn) {
-        pushError(errors, `stock: no link to ${to}`);
-        return;
-      }
-      sendOn(conn, { eventName: name, data });
+      const conn = common.linkTo(links, to);
+      if (conn) sendOn(conn, { eventName: name, data });
     },
     broadcast(name, data) {
       // GDevelop's "trigger event on all peers": one send per connection.
       for (const conn of links.values()) sendOn(conn, { eventName: name, data });
     },
     openPeers: () => [...links.keys()],
-    errors: () => errors.slice(),
     destroy() {
       peer.destroy();
     },
@@ -275,8 +286,7 @@ interface SignalMessage {
 }
 
 async function createRawPeer(id: string, broker: BrokerInfo, batching: boolean): Promise<BenchPeer> {
-  const errors: string[] = [];
-  let handler: EventHandler = () => undefined;
+  const common = peerCommon(batching ? 'rawBatch' : 'raw', id);
   const links = new Map<string, RawLink>();
   const openWaiters = new Map<string, () => void>();
   const token = Math.random().toString(36).slice(2);
@@ -309,8 +319,8 @@ async function createRawPeer(id: string, broker: BrokerInfo, batching: boolean):
       return;
     }
     const parsed = JSON.parse(text) as { eventName: string; data: string } | { eventName: string; data: string }[];
-    if (Array.isArray(parsed)) for (const message of parsed) handler(message.eventName, message.data, link.remoteId);
-    else handler(parsed.eventName, parsed.data, link.remoteId);
+    if (Array.isArray(parsed)) for (const message of parsed) common.deliver(message.eventName, message.data, link.remoteId);
+    else common.deliver(parsed.eventName, parsed.data, link.remoteId);
   };
 
   const onMessage = (link: RawLink, data: unknown): void => {
@@ -335,7 +345,7 @@ async function createRawPeer(id: string, broker: BrokerInfo, batching: boolean):
       }
       deliverText(link, decoder.decode(whole));
     } catch (error) {
-      pushError(errors, `raw: bad message from ${link.remoteId}: ${String(error)}`);
+      common.error(`raw: bad message from ${link.remoteId}: ${String(error)}`);
     }
   };
 
@@ -411,7 +421,7 @@ async function createRawPeer(id: string, broker: BrokerInfo, batching: boolean):
       }
       if (message.type === 'OPEN') resolve();
       else if (message.type === 'ID-TAKEN' || message.type === 'ERROR') reject(new Error(`raw ${id}: ${message.type}`));
-      else onSignal(message).catch((error: unknown) => pushError(errors, `raw signaling: ${String(error)}`));
+      else onSignal(message).catch((error: unknown) => common.error(`raw signaling: ${String(error)}`));
     };
     ws.onerror = () => reject(new Error(`raw ${id}: WebSocket error`));
   });
@@ -450,11 +460,7 @@ async function createRawPeer(id: string, broker: BrokerInfo, batching: boolean):
   };
 
   return {
-    kind: batching ? 'rawBatch' : 'raw',
-    id,
-    onEvent(h) {
-      handler = h;
-    },
+    ...common.members,
     async connect(remoteId, timeoutMs = 15_000) {
       const existing = links.get(remoteId);
       if (existing?.open) return;
@@ -467,18 +473,13 @@ async function createRawPeer(id: string, broker: BrokerInfo, batching: boolean):
       await withTimeout(open, timeoutMs, `raw connect ${id} -> ${remoteId}`);
     },
     send(to, name, data) {
-      const link = links.get(to);
-      if (!link) {
-        pushError(errors, `raw: no link to ${to}`);
-        return;
-      }
-      sendTo(link, name, data);
+      const link = common.linkTo(links, to);
+      if (link) sendTo(link, name, data);
     },
     broadcast(name, data) {
       for (const link of links.values()) if (link.open) sendTo(link, name, data);
     },
     openPeers: () => [...links.values()].filter((l) => l.open).map((l) => l.remoteId),
-    errors: () => errors.slice(),
     destroy() {
       clearInterval(heartbeat);
       for (const link of links.values()) {

@@ -24,10 +24,10 @@ import { bootstrapRatio, intervalText, median, rotate } from '../lib/stats.js';
 import type { BlastOptions } from '../pages/routines.js';
 import { hostBenchGame, servePlain } from '../peers/bench-game.js';
 import { BenchTab } from '../peers/chromium.js';
-import type { Scenario } from './scenario.js';
+import type { PlannedRow, Scenario } from './scenario.js';
 
-const RTT_TARGET = { kind: 'ratioMax', vs: 'raw', max: 1.05 } as const;
-const RATE_TARGET = { kind: 'ratioMin', vs: 'raw', min: 0.9 } as const;
+const RTT_ROW = { metric: 'game RTT median, with the agent vs without (raw column)', unit: 'ms', target: { kind: 'ratioMax', vs: 'raw', max: 1.05 }, where: 'loopback' } satisfies PlannedRow;
+const RATE_ROW = { metric: 'game events one way, with the agent vs without (raw column)', unit: 'events/s', target: { kind: 'ratioMin', vs: 'raw', min: 0.9 }, where: 'loopback' } satisfies PlannedRow;
 const PER_BATCH = 20;
 const SMALL_PAYLOAD = '{"x":123.45,"y":678.9,"a":1}';
 
@@ -51,10 +51,7 @@ interface GamePair {
 
 export const agentOverheadScenario: Scenario = {
   name: 'agent-overhead',
-  plan: () => [
-    { metric: 'game RTT median, with the agent vs without (raw column)', unit: 'ms', target: RTT_TARGET, where: 'loopback' },
-    { metric: 'game events one way, with the agent vs without (raw column)', unit: 'events/s', target: RATE_TARGET, where: 'loopback' },
-  ],
+  plan: () => [RTT_ROW, RATE_ROW],
   budgetMs: (quick) => (quick ? 90_000 : 180_000),
   async run(ctx) {
     const rounds = ctx.quick ? 100 : 250;
@@ -130,26 +127,20 @@ export const agentOverheadScenario: Scenario = {
     const n = rtts.get('agent')?.length ?? 0;
     const rows: Row[] = [
       {
+        ...RTT_ROW,
         scenario: 'agent-overhead',
-        metric: 'game RTT median, with the agent vs without (raw column)',
-        unit: 'ms',
         ours: rtt('agent'),
         raw: rtt('plain'),
         stock: null,
-        target: RTT_TARGET,
-        where: 'loopback',
         samples: `${n} batches of ${PER_BATCH} round trips per variant, variants alternating batch by batch`,
         note: notes.join('; '),
       },
       {
+        ...RATE_ROW,
         scenario: 'agent-overhead',
-        metric: 'game events one way, with the agent vs without (raw column)',
-        unit: 'events/s',
         ours: rate('agent'),
         raw: rate('plain'),
         stock: null,
-        target: RATE_TARGET,
-        where: 'loopback',
         samples: `${blastRounds} × ${blastCount.toLocaleString('en-US')} events per variant, alternating, median of rounds`,
         note: `PeerJS 1.5.5, binary serialization, reliable: false; 100 events per task, at most 20,000 unacknowledged; noise floor: a second pair without the agent measured ${floor(rate)}x the first`,
       },

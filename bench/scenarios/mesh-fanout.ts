@@ -12,11 +12,11 @@
  * trip: no clock is shared between processes).
  */
 import { delay, uniqueId } from '../lib/context.js';
-import type { Row } from '../lib/results.js';
+import { columns, type Row } from '../lib/results.js';
 import { growthExponent, median, p99, rotate } from '../lib/stats.js';
 import { KINDS, type Kind } from '../pages/drivers.js';
 import { PEER_HOST_LABEL, peerHostFlavor, startPeerHost } from '../peers/peer-host.js';
-import type { Scenario } from './scenario.js';
+import type { PlannedRow, Scenario } from './scenario.js';
 
 const SIZES = [2, 4, 8, 16] as const;
 const MESH_SIZES = [4, 8, 16] as const;
@@ -28,22 +28,24 @@ interface Sample {
   missing: number;
 }
 
-function fanMetric(n: number): string {
-  return `broadcast → each receiver's ack, p99, N = ${n}`;
+/** A figure in ms, reported without a target. */
+function msRow(scenario: string, metric: string) {
+  return { scenario, metric, unit: 'ms', target: { kind: 'none' }, where: 'loopback' } satisfies PlannedRow;
 }
 
-function meshMetric(s: number): string {
-  return `${s} peers: all ${(s * (s - 1)) / 2} links open`;
+/** How a figure grows with N (log-log slope), judged by `text`. */
+function growthRow(scenario: string, metric: string, text: string) {
+  return { scenario, metric, unit: '', target: { kind: 'judged', text, met: null }, where: 'loopback' } satisfies PlannedRow;
 }
+
+const fanRow = (n: number) => msRow('fan-out', `broadcast → each receiver's ack, p99, N = ${n}`);
+const meshRow = (s: number) => msRow('mesh formation', `${s} peers: all ${(s * (s - 1)) / 2} links open`);
+const FAN_GROWTH_ROW = growthRow('fan-out', 'p99 growth exponent in N (log-log slope over N = 1..15)', '≤ 1 (at most linear)');
+const MESH_GROWTH_ROW = growthRow('mesh formation', 'growth exponent in N (links grow as N²)', 'reported (no target)');
 
 export const meshFanOutScenario: Scenario = {
   name: 'mesh-fanout',
-  plan: () => [
-    ...SIZES.map((s) => ({ scenario: 'fan-out', metric: fanMetric(s - 1), unit: 'ms', target: { kind: 'none' } as const, where: 'loopback' as const })),
-    { scenario: 'fan-out', metric: 'p99 growth exponent in N (log-log slope over N = 1..15)', unit: '', target: { kind: 'judged', text: '≤ 1 (at most linear)', met: null }, where: 'loopback' },
-    { scenario: 'mesh formation', metric: 'growth exponent in N (links grow as N²)', unit: '', target: { kind: 'judged', text: 'reported (no target)', met: null }, where: 'loopback' },
-    ...MESH_SIZES.map((s) => ({ scenario: 'mesh formation', metric: meshMetric(s), unit: 'ms', target: { kind: 'none' } as const, where: 'loopback' as const })),
-  ],
+  plan: () => [...SIZES.map((s) => fanRow(s - 1)), FAN_GROWTH_ROW, MESH_GROWTH_ROW, ...MESH_SIZES.map(meshRow)],
   budgetMs: (quick) => (quick ? 120_000 : 480_000),
   async run(ctx) {
     const reps = ctx.quick ? 1 : 3;
@@ -83,7 +85,6 @@ export const meshFanOutScenario: Scenario = {
       }
     }
     const get = (kind: Kind, size: number): Sample => results.get(`${kind}:${size}`) ?? { meshMs: [], acks: [], all: [], missing: 0 };
-    const where = 'loopback' as const;
     const rows: Row[] = [];
     for (const size of SIZES) {
       const n = size - 1;
@@ -94,14 +95,8 @@ export const meshFanOutScenario: Scenario = {
         ...(missing > 0 ? [`${missing} acks missing`] : []),
       ].join('; ');
       rows.push({
-        scenario: 'fan-out',
-        metric: fanMetric(n),
-        unit: 'ms',
-        ours: p99(get('engine', size).acks),
-        raw: p99(get('raw', size).acks),
-        stock: p99(get('stock', size).acks),
-        target: { kind: 'none' },
-        where,
+        ...fanRow(n),
+        ...columns((kind) => p99(get(kind, size).acks)),
         samples: `${get('engine', size).acks.length} acks per kind (${label})`,
         note,
       });
@@ -109,42 +104,21 @@ export const meshFanOutScenario: Scenario = {
     const growth = (kind: Kind): number | null => growthExponent(SIZES.map((s) => ({ x: s - 1, y: p99(get(kind, s).acks) })));
     const oursGrowth = growth('engine');
     rows.push({
-      scenario: 'fan-out',
-      metric: 'p99 growth exponent in N (log-log slope over N = 1..15)',
-      unit: '',
-      ours: oursGrowth,
-      raw: growth('raw'),
-      stock: growth('stock'),
-      target: { kind: 'judged', text: '≤ 1 (at most linear)', met: oursGrowth === null ? null : oursGrowth <= 1 },
-      where,
+      ...FAN_GROWTH_ROW,
+      ...columns(growth),
+      target: { ...FAN_GROWTH_ROW.target, met: oursGrowth === null ? null : oursGrowth <= 1 },
       samples: '4 sizes',
       note: errors.length > 0 ? `errors: ${[...new Set(errors)].slice(0, 3).join('; ')}` : undefined,
     });
     for (const size of MESH_SIZES) {
       rows.push({
-        scenario: 'mesh formation',
-        metric: meshMetric(size),
-        unit: 'ms',
-        ours: median(get('engine', size).meshMs),
-        raw: median(get('raw', size).meshMs),
-        stock: median(get('stock', size).meshMs),
-        target: { kind: 'none' },
-        where,
+        ...meshRow(size),
+        ...columns((kind) => median(get(kind, size).meshMs)),
         samples: `${reps} per kind (${label})`,
       });
     }
     const meshGrowth = (kind: Kind): number | null => growthExponent(MESH_SIZES.map((s) => ({ x: s, y: median(get(kind, s).meshMs) })));
-    rows.push({
-      scenario: 'mesh formation',
-      metric: 'growth exponent in N (links grow as N²)',
-      unit: '',
-      ours: meshGrowth('engine'),
-      raw: meshGrowth('raw'),
-      stock: meshGrowth('stock'),
-      target: { kind: 'judged', text: 'reported (no target)', met: null },
-      where,
-      samples: '3 sizes',
-    });
+    rows.push({ ...MESH_GROWTH_ROW, ...columns(meshGrowth), samples: '3 sizes' });
     return rows;
   },
 };

@@ -3,21 +3,18 @@
  * (the responder echoes it), in rounds interleaved across kinds so a load
  * spike from elsewhere hits every kind alike.
  */
-import type { Row } from '../lib/results.js';
+import { columns, type Row } from '../lib/results.js';
 import { bootstrapRatio, intervalText, median, p99, rotate } from '../lib/stats.js';
 import { KINDS, type Kind } from '../pages/drivers.js';
 import { openPairs, pairErrors } from './pairs.js';
-import type { Scenario } from './scenario.js';
+import type { PlannedRow, Scenario } from './scenario.js';
 
-const MEDIAN_TARGET = { kind: 'ratioMax', vs: 'raw', max: 1.1 } as const;
-const P99_TARGET = { kind: 'ratioMax', vs: 'raw', max: 1.3 } as const;
+const MEDIAN_ROW = { metric: 'small event round trip, median', unit: 'ms', target: { kind: 'ratioMax', vs: 'raw', max: 1.1 }, where: 'loopback' } satisfies PlannedRow;
+const P99_ROW = { metric: 'small event round trip, p99', unit: 'ms', target: { kind: 'ratioMax', vs: 'raw', max: 1.3 }, where: 'loopback' } satisfies PlannedRow;
 
 export const rttScenario: Scenario = {
   name: 'rtt',
-  plan: () => [
-    { metric: 'small event round trip, median', unit: 'ms', target: MEDIAN_TARGET, where: 'loopback' },
-    { metric: 'small event round trip, p99', unit: 'ms', target: P99_TARGET, where: 'loopback' },
-  ],
+  plan: () => [MEDIAN_ROW, P99_ROW],
   budgetMs: (quick) => (quick ? 60_000 : 300_000),
   async run(ctx) {
     const samples = ctx.quick ? 2_000 : 10_000;
@@ -40,12 +37,7 @@ export const rttScenario: Scenario = {
     }
     const errors = (await Promise.all([...pairs.values()].map(pairErrors))).flat();
     const n = rtts.get('engine')?.length ?? 0;
-    const common = {
-      scenario: 'rtt',
-      unit: 'ms',
-      where: 'loopback' as const,
-      samples: `${n} round trips per kind`,
-    };
+    const common = { scenario: 'rtt', samples: `${n} round trips per kind` };
     const noteParts = [`payload 28 B; timer resolution 5 µs (cross-origin isolated pages)`];
     if (lost > 0) noteParts.push(`${lost} pings lost (2 s timeout)`);
     if (errors.length > 0) noteParts.push(`errors: ${errors.slice(0, 3).join('; ')}`);
@@ -54,14 +46,11 @@ export const rttScenario: Scenario = {
     const perRound = (k: Kind): string => (median(roundP99.get(k) ?? []) ?? NaN).toFixed(2);
     noteParts.push(`ours/raw 95% bootstrap interval ${ci(median)}`);
     const rows: Row[] = [
-      { ...common, metric: 'small event round trip, median', ours: of('engine', median), raw: of('raw', median), stock: of('stock', median), target: MEDIAN_TARGET, note: noteParts.join('; ') },
+      { ...MEDIAN_ROW, ...common, ...columns((k) => of(k, median)), note: noteParts.join('; ') },
       {
+        ...P99_ROW,
         ...common,
-        metric: 'small event round trip, p99',
-        ours: of('engine', p99),
-        raw: of('raw', p99),
-        stock: of('stock', p99),
-        target: P99_TARGET,
+        ...columns((k) => of(k, p99)),
         note: `ours/raw 95% bootstrap interval ${ci(p99)}; median of the ${rounds} rounds' p99: ours ${perRound('engine')}, raw ${perRound('raw')}, stock ${perRound('stock')} ms`,
       },
     ];

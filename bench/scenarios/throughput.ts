@@ -8,28 +8,24 @@
  * Also measured: `rawBatch`, the raw channel with the events of one task
  * coalesced into one frame, i.e. what the coalescing proposal would give.
  */
-import type { Row } from '../lib/results.js';
+import { columns, type Row } from '../lib/results.js';
 import { median, rotate } from '../lib/stats.js';
 import type { Kind } from '../pages/drivers.js';
 import type { BlastOptions } from '../pages/routines.js';
 import { openPairs, pairErrors } from './pairs.js';
-import type { Scenario } from './scenario.js';
+import type { PlannedRow, Scenario } from './scenario.js';
 
 const SMALL_PAYLOAD = '{"x":123.45,"y":678.9,"a":1}';
 export const BIG_PAYLOAD_BYTES = 1024 * 1024;
 const KINDS_HERE: readonly Kind[] = ['raw', 'stock', 'engine', 'rawBatch'];
 
-const VS_STOCK = { kind: 'ratioMin', vs: 'stock', min: 10 } as const;
-const VS_RAW = { kind: 'ratioMin', vs: 'raw', min: 2 } as const;
-const BIG_VS_RAW = { kind: 'ratioMin', vs: 'raw', min: 0.9 } as const;
+const SMALL_VS_STOCK = { metric: 'small events one way', unit: 'events/s', target: { kind: 'ratioMin', vs: 'stock', min: 10 }, where: 'loopback' } satisfies PlannedRow;
+const SMALL_VS_RAW = { ...SMALL_VS_STOCK, target: { kind: 'ratioMin', vs: 'raw', min: 2 } } satisfies PlannedRow;
+const BIG_VS_RAW = { metric: '1 MiB payloads one way', unit: 'MB/s', target: { kind: 'ratioMin', vs: 'raw', min: 0.9 }, where: 'loopback' } satisfies PlannedRow;
 
 export const throughputScenario: Scenario = {
   name: 'throughput',
-  plan: () => [
-    { metric: 'small events one way', unit: 'events/s', target: VS_STOCK, where: 'loopback' },
-    { metric: 'small events one way', unit: 'events/s', target: VS_RAW, where: 'loopback' },
-    { metric: '1 MiB payloads one way', unit: 'MB/s', target: BIG_VS_RAW, where: 'loopback' },
-  ],
+  plan: () => [SMALL_VS_STOCK, SMALL_VS_RAW, BIG_VS_RAW],
   budgetMs: (quick) => (quick ? 90_000 : 420_000),
   async run(ctx) {
     const rounds = ctx.quick ? 3 : 5;
@@ -65,22 +61,18 @@ export const throughputScenario: Scenario = {
     const notes: string[] = [];
     if (incomplete.length > 0) notes.push(`incomplete: ${incomplete.join(', ')}`);
     if (errors.length > 0) notes.push(`errors: ${errors.slice(0, 3).join('; ')}`);
-    const common = { scenario: 'throughput', where: 'loopback' as const };
+    const scenario = 'throughput';
     const smallSamples = `${rounds} × ${smallCount.toLocaleString('en-US')} events per kind, median of rounds`;
     const rows: Row[] = [
-      { ...common, metric: 'small events one way', unit: 'events/s', ours: ev('engine'), raw: rawEv, stock: ev('stock'), target: VS_STOCK, samples: smallSamples, note: notes.join('; ') || undefined },
+      { ...SMALL_VS_STOCK, scenario, ...columns(ev), samples: smallSamples, note: notes.join('; ') || undefined },
       {
-        ...common,
-        metric: 'small events one way',
-        unit: 'events/s',
-        ours: ev('engine'),
-        raw: rawEv,
-        stock: ev('stock'),
-        target: VS_RAW,
+        ...SMALL_VS_RAW,
+        scenario,
+        ...columns(ev),
         samples: smallSamples,
         note: batch !== null && rawEv !== null ? `raw channel coalescing each task's events into one frame: ${Math.round(batch).toLocaleString('en-US')} events/s (${(batch / rawEv).toFixed(1)}x raw): see bench/README.md` : undefined,
       },
-      { ...common, metric: '1 MiB payloads one way', unit: 'MB/s', ours: mb('engine'), raw: mb('raw'), stock: mb('stock'), target: BIG_VS_RAW, samples: `${rounds} × ${bigCount} payloads per kind, median of rounds` },
+      { ...BIG_VS_RAW, scenario, ...columns(mb), samples: `${rounds} × ${bigCount} payloads per kind, median of rounds` },
     ];
     return rows;
   },

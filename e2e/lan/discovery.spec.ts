@@ -24,6 +24,23 @@ function goneEverywhere(states: ReadonlyArray<LanState | null>, instanceId: stri
   return states.every((state) => state !== null && findInstance(state, instanceId) === undefined);
 }
 
+/** The host that is the LAN's agreed default broker now, and the others. */
+async function defaultBrokerHost(probe: LanProbe, hosts: readonly LanHost[]): Promise<{ host: LanHost; others: LanHost[] }> {
+  const current = agreement(await lanStates(probe, hosts));
+  if (!('id' in current)) throw new Error(current.problem);
+  const host = must(
+    hosts.find((candidate) => candidate.instanceId === current.id),
+    'the default broker host',
+  );
+  return { host, others: hosts.filter((other) => other !== host) };
+}
+
+/** Polls until `others` all answer and none lists `gone`; the time it took. */
+async function droppedByAll(probe: LanProbe, others: readonly LanHost[], gone: LanHost, what: string, options: { timeoutMs: number; intervalMs: number }): Promise<number> {
+  const { elapsedMs } = await pollUntil(what, async () => (goneEverywhere(await lanStates(probe, others), gone.instanceId) ? true : { notYet: 'still listed' }), options);
+  return elapsedMs;
+}
+
 /** Polls until every host answers and they agree on the rule's choice. */
 async function agreedOnRule(probe: LanProbe, hosts: readonly LanHost[], what: string): Promise<{ id: string; elapsedMs: number }> {
   const { value, elapsedMs } = await pollUntil(
@@ -126,21 +143,11 @@ for (const variant of VARIANTS) {
 
     test('the default broker stops gracefully: dropped at once, a new default agreed', async () => {
       const { probe } = ready();
-      const current = agreement(await lanStates(probe, hosts));
-      if (!('id' in current)) throw new Error(current.problem);
-      const leaving = must(
-        hosts.find((host) => host.instanceId === current.id),
-        'the default broker host',
-      );
-      const staying = hosts.filter((host) => host !== leaving);
+      const { host: leaving, others: staying } = await defaultBrokerHost(probe, hosts);
 
       const stopping = leaving.stop();
       const started = Date.now();
-      const { elapsedMs } = await pollUntil(
-        `${leaving.label} to disappear after its goodbye`,
-        async () => (goneEverywhere(await lanStates(probe, staying), leaving.instanceId) ? true : { notYet: 'still listed' }),
-        { timeoutMs: 5_000, intervalMs: 10 },
-      );
+      const elapsedMs = await droppedByAll(probe, staying, leaving, `${leaving.label} to disappear after its goodbye`, { timeoutMs: 5_000, intervalMs: 10 });
       expect(await stopping).toBe(0);
       console.log(`[lan] ${variant.title}: graceful stop of ${leaving.label}: dropped everywhere ${Date.now() - started} ms after SIGTERM`);
       // Expiry alone takes >= 2 s (3 s without an answer); this proves the goodbye did it.
@@ -154,21 +161,11 @@ for (const variant of VARIANTS) {
 
     test('a host killed with SIGKILL is dropped within 5 seconds, and the rest agree again', async () => {
       const { probe } = ready();
-      const current = agreement(await lanStates(probe, hosts));
-      if (!('id' in current)) throw new Error(current.problem);
       // Kill the default broker's host: the harder case (drop + failover).
-      const victim = must(
-        hosts.find((host) => host.instanceId === current.id),
-        'the default broker host',
-      );
-      const staying = hosts.filter((host) => host !== victim);
+      const { host: victim, others: staying } = await defaultBrokerHost(probe, hosts);
 
       await victim.kill();
-      const { elapsedMs } = await pollUntil(
-        `${victim.label} to expire`,
-        async () => (goneEverywhere(await lanStates(probe, staying), victim.instanceId) ? true : { notYet: 'still listed' }),
-        { timeoutMs: 7_000, intervalMs: 20 },
-      );
+      const elapsedMs = await droppedByAll(probe, staying, victim, `${victim.label} to expire`, { timeoutMs: 7_000, intervalMs: 20 });
       console.log(`[lan] ${variant.title}: SIGKILLed ${victim.label} dropped everywhere after ${elapsedMs} ms`);
       expect(elapsedMs).toBeLessThan(5000);
       hosts.splice(hosts.indexOf(victim), 1);

@@ -117,11 +117,15 @@ test.describe('a link whose cable is pulled', () => {
 
     let reappearedAt: number | null = null;
     let linkedAt: number | null = null;
+    const transitions: string[] = [];
     for (let round = 0; round < 400 && Date.now() - restoredAt < 20_000 && linkedAt === null; round += 1) {
       if (reappearedAt === null) {
         const [sa] = await lanStates(probe, [a.host]);
         if (sa && findInstance(sa, b.host.instanceId)) reappearedAt = Date.now();
       }
+      // Each change of either side's link, with its time: a failure says when the dial started and how it went.
+      const states = `a: ${(await linksTo(a.page, b.id)).join() || 'none'}; b: ${(await linksTo(b.page, a.id)).join() || 'none'}`;
+      if (states !== transitions.at(-1)?.slice(14)) transitions.push(`${Date.now()} ${states}`);
       if ((await open()) === true) linkedAt = Date.now();
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -129,7 +133,7 @@ test.describe('a link whose cable is pulled', () => {
     expect(linkedAt, 'the link never came back').not.toBeNull();
     const back = must(linkedAt, 'linked') - must(reappearedAt, 'reappeared');
     const logs = async (): Promise<string> =>
-      `plug at ${restoredAt}, B listed on A at ${reappearedAt}\n` +
+      `plug at ${restoredAt}, B listed on A at ${reappearedAt}\nlinks seen:\n${transitions.join('\n')}\n` +
       `A (${a.id}):\n${(await a.page.evaluate(() => (window as unknown as { redialLog: string[] }).redialLog)).join('\n')}\n` +
       `B (${b.id}):\n${(await b.page.evaluate(() => (window as unknown as { redialLog: string[] }).redialLog)).join('\n')}`;
     const aDialled = await a.page.evaluate(

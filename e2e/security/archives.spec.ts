@@ -11,17 +11,14 @@
  * next zip.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { formatBytes } from '../../src-main/host/games/game-archive.js';
 import type { HostState, HostedGame } from '../../src-preload/contract.js';
 import { writeZip, type ZipEntrySpec } from '../../src-main/testing/zip-writer.js';
 import { recordAttack } from '../fixtures/attack-table.js';
 import { callBridge } from '../fixtures/bridge.js';
-import { assembleDotsGame } from '../fixtures/games/assemble.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
-import { closeAll, expectNoProblems, openDashboard } from '../web/dashboard-helpers.js';
+import type { RunningHost } from '../fixtures/host.js';
+import { expect, test } from '../fixtures/test.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -29,22 +26,14 @@ const REFUSAL_BUDGET_MS = 1_000;
 /** Replies on the bridge and a log line: a few KB per refusal. The old code wrote the whole 1 GiB bomb. */
 const WRITE_BUDGET_BYTES = 2 * MiB;
 
-let work: string;
-let hostTmp: string;
-let host: RunningHost;
+/** The file's folders: `zips` for the archives the tests write, `tmp` the host's own TMPDIR (whatever it unpacks lands there, where the test can see it). */
+function folders(fileFolder: string): { zips: string; hostTmp: string } {
+  const made = { zips: path.join(fileFolder, 'zips'), hostTmp: path.join(fileFolder, 'tmp') };
+  for (const folder of Object.values(made)) fs.mkdirSync(folder, { recursive: true });
+  return made;
+}
 
-test.beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-archives-'));
-  hostTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-archives-tmp-'));
-  // The host's own TMPDIR: whatever it unpacks lands here, where the test can see it.
-  host = await startHost({ env: { TMPDIR: hostTmp } });
-});
-
-test.afterAll(async () => {
-  expect(await host.stop()).toBe(0);
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.rmSync(hostTmp, { recursive: true, force: true });
-});
+test.use({ hostOptions: async ({ fileFolder }, use) => use({ env: { TMPDIR: folders(fileFolder).hostTmp } }) });
 
 /** Bytes the host process has written so far (disk, sockets, pipes). */
 function written(pid: number): number {
@@ -52,7 +41,7 @@ function written(pid: number): number {
   return Number(/^wchar:\s*(\d+)/m.exec(io)?.[1] ?? NaN);
 }
 
-function unpackedFolders(): string[] {
+function unpackedFolders(hostTmp: string): string[] {
   return fs.readdirSync(hostTmp).filter((name) => name.startsWith('lan-party-game-'));
 }
 
@@ -103,7 +92,7 @@ const HOSTILE: Hostile[] = [
   },
 ];
 
-async function expectRefused(zip: string, hostile: Hostile): Promise<void> {
+async function expectRefused(host: RunningHost, hostTmp: string, zip: string, hostile: Hostile): Promise<void> {
   const writtenBefore = written(host.process.pid ?? 0);
   const started = performance.now();
   const error = await callBridge(host.port, 'hostGame', { path: zip }).then(
@@ -115,7 +104,7 @@ async function expectRefused(zip: string, hostile: Hostile): Promise<void> {
   expect(error?.message, hostile.attack).toMatch(hostile.message);
   expect(elapsed, hostile.attack).toBeLessThan(REFUSAL_BUDGET_MS);
   expect(wrote, hostile.attack).toBeLessThan(WRITE_BUDGET_BYTES);
-  expect(unpackedFolders(), hostile.attack).toEqual([]);
+  expect(unpackedFolders(hostTmp), hostile.attack).toEqual([]);
   recordAttack(test.info(), {
     attack: `${hostile.attack} (${formatBytes(fs.statSync(zip).size)} file)`,
     attempts: 1,
@@ -124,55 +113,51 @@ async function expectRefused(zip: string, hostile: Hostile): Promise<void> {
 }
 
 for (const hostile of HOSTILE) {
-  test(`hosting ${hostile.name} is refused from its central directory`, async () => {
-    const zip = path.join(work, hostile.name);
+  test(`hosting ${hostile.name} is refused from its central directory`, async ({ fileHost: host, fileFolder }) => {
+    const { zips, hostTmp } = folders(fileFolder);
+    const zip = path.join(zips, hostile.name);
     writeZip(zip, hostile.entries());
-    await expectRefused(zip, hostile);
+    await expectRefused(host, hostTmp, zip, hostile);
   });
 }
 
-test('`lan-party host --game bomb.zip` exits at once with the limit in its message', async () => {
-  const zip = path.join(work, 'bomb-cli.zip');
+test('`lan-party host --game bomb.zip` exits at once with the limit in its message', async ({ hosts, fileFolder }) => {
+  const { zips, hostTmp } = folders(fileFolder);
+  const zip = path.join(zips, 'bomb-cli.zip');
   writeZip(zip, [{ name: 'index.html', zeros: GiB }]);
   const started = performance.now();
-  const failure = await startHost({ args: ['--game', zip], env: { TMPDIR: hostTmp } }).then(
-    async (unexpected) => {
-      await unexpected.stop();
-      return null;
-    },
+  // A host that started anyway is stopped by the `hosts` fixture.
+  const failure = await hosts.start({ args: ['--game', zip], env: { TMPDIR: hostTmp } }).then(
+    () => null,
     (e: unknown) => e as Error,
   );
   const elapsed = performance.now() - started;
   expect(failure?.message).toMatch(/"index.html" declares 1.0 GiB inflated from 1.0 MiB \(1,0\d\dx\); the limit is 100x/);
-  expect(unpackedFolders()).toEqual([]);
+  expect(unpackedFolders(hostTmp)).toEqual([]);
   recordAttack(test.info(), { attack: 'zip bomb given to `lan-party host --game`', attempts: 1, outcome: `exited in ${Math.round(elapsed)} ms (start-up included), nothing unpacked` });
 });
 
-test('a normal zipped game is still hosted, and a changed limit applies to the next zip', async () => {
-  const game = assembleDotsGame();
-  const zip = path.join(work, 'Dots.zip');
+test('a normal zipped game is still hosted, and a changed limit applies to the next zip', async ({ fileHost: host, fileFolder, dotsGame: game }) => {
+  const { zips, hostTmp } = folders(fileFolder);
+  const zip = path.join(zips, 'Dots.zip');
   let gameBytes = 0;
-  try {
-    const files = fs.readdirSync(game.folder, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
-    const entries = files.map((d) => {
-      const content = fs.readFileSync(path.join(d.parentPath, d.name));
-      gameBytes += content.length;
-      return { name: `Dots/${path.relative(game.folder, path.join(d.parentPath, d.name))}`, content };
-    });
-    writeZip(zip, entries);
-  } finally {
-    game.remove();
-  }
+  const files = fs.readdirSync(game.folder, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+  const entries = files.map((d) => {
+    const content = fs.readFileSync(path.join(d.parentPath, d.name));
+    gameBytes += content.length;
+    return { name: `Dots/${path.relative(game.folder, path.join(d.parentPath, d.name))}`, content };
+  });
+  writeZip(zip, entries);
   const writtenBefore = written(host.process.pid ?? 0);
   const hosted = (await callBridge(host.port, 'hostGame', { path: zip })) as HostedGame;
   expect(hosted.kind).toBe('zip');
   // The write measure the refusals above rely on does see unpacking: at least the game's own bytes.
   expect(written(host.process.pid ?? 0) - writtenBefore).toBeGreaterThanOrEqual(gameBytes);
-  const [folder, ...others] = unpackedFolders();
+  const [folder, ...others] = unpackedFolders(hostTmp);
   expect(others).toEqual([]);
   expect(fs.existsSync(path.join(hostTmp, folder ?? '', 'Dots', 'index.html'))).toBe(true);
   await callBridge(host.port, 'stopHostingGame', { id: hosted.id });
-  expect(unpackedFolders()).toEqual([]);
+  expect(unpackedFolders(hostTmp)).toEqual([]);
 
   await callBridge(host.port, 'updateSettings', { archive: { maxEntries: 2 } });
   try {
@@ -182,8 +167,8 @@ test('a normal zipped game is still hosted, and a changed limit applies to the n
   }
 });
 
-test("the limits are the host's settings, set from the dashboard's Settings dialog", async ({ browser }) => {
-  const d = await openDashboard(browser, host);
+test("the limits are the host's settings, set from the dashboard's Settings dialog", async ({ fileHost: host, dashboards }) => {
+  const d = await dashboards.open(host);
   try {
     await d.page.getByTestId('open-settings').click();
     const dialog = d.page.getByTestId('settings-dialog');
@@ -198,9 +183,7 @@ test("the limits are the host's settings, set from the dashboard's Settings dial
     await expect(dialog.getByTestId('archive-settings-status')).toHaveText('Saved');
     await test.info().attach('archive-settings', { body: await dialog.getByTestId('archive-settings-save').locator('xpath=ancestor::section[1]').screenshot(), contentType: 'image/png' });
     expect(((await callBridge(host.port, 'getHostState')) as HostState).settings?.archive).toEqual({ maxEntries: 10_000, maxTotalBytes: GiB, maxRatio: 250 });
-    expectNoProblems(d);
   } finally {
-    await closeAll(d);
     await callBridge(host.port, 'updateSettings', { archive: { maxRatio: 100 } });
   }
 });

@@ -7,28 +7,23 @@
  * flood is bounded in count and in time; every test checks that the player
  * registers during the flood and after it.
  */
-import { expect, test } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { BRIDGE_PATH, DEFAULT_BROKER_OPTIONS, type HostState } from '../../src-preload/contract.js';
 import { recordAttack } from '../fixtures/attack-table.js';
 import { callBridge } from '../fixtures/bridge.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
+import type { RunningHost } from '../fixtures/host.js';
+import { expect, test } from '../fixtures/test.js';
 import { cpuMs, registerPeer, rssBytes, SignalingClient, type SignalingMessage } from '../fixtures/signaling-client.js';
 
 const ATTACKER = '127.0.0.2';
 const PLAYER = '127.0.0.3';
 const MiB = 1024 * 1024;
 
-let host: RunningHost;
 const clients: SignalingClient[] = [];
 
-test.beforeEach(async () => {
-  host = await startHost();
-});
-
-test.afterEach(async () => {
+// Before the `host` fixture stops the host.
+test.afterEach(() => {
   for (const client of clients.splice(0)) client.close();
-  await host.stop();
 });
 
 function track(client: SignalingClient): SignalingClient {
@@ -36,7 +31,7 @@ function track(client: SignalingClient): SignalingClient {
   return client;
 }
 
-async function player(id: string): Promise<{ client: SignalingClient; ms: number }> {
+async function player(host: RunningHost, id: string): Promise<{ client: SignalingClient; ms: number }> {
   const registered = await registerPeer(host, id, PLAYER);
   track(registered.client);
   return registered;
@@ -44,12 +39,12 @@ async function player(id: string): Promise<{ client: SignalingClient; ms: number
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function hostState(): Promise<HostState> {
+async function hostState(host: RunningHost): Promise<HostState> {
   return (await callBridge(host.port, 'getHostState')) as HostState;
 }
 
 /** How long `/api/lan` takes to answer, in ms. */
-async function apiLanMs(): Promise<number> {
+async function apiLanMs(host: RunningHost): Promise<number> {
   const t0 = performance.now();
   const response = await fetch(`http://127.0.0.1:${host.port}/api/lan`);
   await response.json();
@@ -61,7 +56,7 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-test('item 4: 5,000 registrations from one machine take at most its per-address limit, and a player still gets in', async () => {
+test('item 4: 5,000 registrations from one machine take at most its per-address limit, and a player still gets in', async ({ host }) => {
   const limit = DEFAULT_BROKER_OPTIONS.perAddressLimit;
   const attempts = 5_000;
   const deadline = Date.now() + 30_000;
@@ -78,15 +73,15 @@ test('item 4: 5,000 registrations from one machine take at most its per-address 
       if (first?.type === 'OPEN') opened += 1;
     }
     // The attacker keeps what it got; refused sockets are closed by the host.
-    if (sent === 2_000) duringMs = (await player('player-during')).ms;
+    if (sent === 2_000) duringMs = (await player(host, 'player-during')).ms;
   }
-  const after = await player('player-after');
+  const after = await player(host, 'player-after');
   const refusal = `ERROR: Too many clients from this machine: this broker accepts at most ${limit} at once from one address`;
   const refused = answers.get(refusal) ?? 0;
   expect(opened).toBeLessThanOrEqual(limit);
   expect(opened + refused).toBe(attempts);
   expect(duringMs).not.toBeNull();
-  const state = await hostState();
+  const state = await hostState(host);
   expect(state.broker.clients).toBe(opened + 2);
   recordAttack(test.info(), {
     attack: 'one machine registers 5,000 times on the broker (item 4)',
@@ -112,7 +107,7 @@ async function offerFlood(senders: SignalingClient[], ms: number, maxFrames: num
   return sent;
 }
 
-test('item 5: 60 KiB OFFERs to absent ids from one, then three, clients keep the host under a memory bound, and players still connect', async () => {
+test('item 5: 60 KiB OFFERs to absent ids from one, then three, clients keep the host under a memory bound, and players still connect', async ({ host }) => {
   const pid = host.process.pid as number;
   const boundBytes = 150 * MiB;
   const rssStart = rssBytes(pid);
@@ -121,23 +116,23 @@ test('item 5: 60 KiB OFFERs to absent ids from one, then three, clients keep the
   // Past the bound the flood stops early: a failing host is not driven to gigabytes.
   const overBound = (): boolean => rssMax - rssStart > boundBytes;
   try {
-    const a = await player('player-a');
-    const b = await player('player-b');
+    const a = await player(host, 'player-a');
+    const b = await player(host, 'player-b');
     const one = [track((await registerPeer(host, 'attacker0', ATTACKER)).client)];
     let sent = await offerFlood(one, 4_000, 40_000, overBound);
     const three = [...one, ...(await Promise.all(['attacker1', 'attacker2'].map(async (id) => track((await registerPeer(host, id, ATTACKER)).client))))];
     // During the three-client flood: a new player registers and two players exchange an OFFER.
     const flood = offerFlood(three, 4_000, 120_000, overBound);
-    const c = await player('player-c');
+    const c = await player(host, 'player-c');
     const offer = b.client.next((m) => m.type === 'OFFER' && m.src === 'player-a');
     a.client.send({ type: 'OFFER', dst: 'player-b', payload: { sdp: 'v=0', connectionId: 'dc_real' } });
     const relayed: SignalingMessage = await offer;
     sent += await flood;
-    const after = await player('player-after');
+    const after = await player(host, 'player-after');
     const grownMiB = (rssMax - rssStart) / MiB;
     expect(relayed.payload).toMatchObject({ connectionId: 'dc_real' });
     expect(rssMax - rssStart).toBeLessThan(boundBytes);
-    const state = await hostState();
+    const state = await hostState(host);
     expect(state.broker.droppedMessages).toBeGreaterThan(0);
     recordAttack(test.info(), {
       attack: '60 KiB OFFERs to absent ids, 1 then 3 clients, 8 s (item 5)',
@@ -149,7 +144,7 @@ test('item 5: 60 KiB OFFERs to absent ids from one, then three, clients keep the
   }
 });
 
-test('item 6: an 8,000-character id is refused, and many 64-character ids cannot flood a dashboard', async () => {
+test('item 6: an 8,000-character id is refused, and many 64-character ids cannot flood a dashboard', async ({ host }) => {
   const long = new SignalingClient(host, 'L'.repeat(8_000), ATTACKER);
   track(long);
   expect(await long.first).toMatchObject({ type: 'ERROR', payload: { msg: 'Invalid id: a peer id has at most 64 characters' } });
@@ -174,13 +169,13 @@ test('item 6: an 8,000-character id is refused, and many 64-character ids cannot
     const wave = machines.flatMap((machine, m) => Array.from({ length: 60 }, (_, i) => new SignalingClient(host, id(m, i, round), machine)));
     const firsts = await Promise.all(wave.map((client) => client.first));
     registrations += firsts.filter((first) => first?.type === 'OPEN').length;
-    if (round === 1) duringMs = (await player(`player-during`)).ms;
+    if (round === 1) duringMs = (await player(host, `player-during`)).ms;
     for (const client of wave) client.close();
     round += 1;
   }
   const elapsed = Date.now() - t0;
   const received = bytes;
-  const after = await player('player-after');
+  const after = await player(host, 'player-after');
   // Per push, the broker state lists at most 64 ids (~4.5 KiB), sent once, in hostState (it was sent twice, ~12 KiB
   // per push, until the unread brokerState event went: ~250 KiB in 5 s at most 4 pushes a second). Bound: twice that.
   // (Before the fix: 3.1 MB in 6.9 s with these ids; 180 MiB in 5 s with 8,000-character ones.)
@@ -202,7 +197,7 @@ test('item 6: an 8,000-character id is refused, and many 64-character ids cannot
  * until the sink got every OFFER: frames of one socket are handled in order, so the host has then handled them all.
  * Returns the host CPU time spent (ms) and the slowest `/api/lan` answer meanwhile.
  */
-async function burst(tag: string, from: string, sockets: number, perSocket: number, frame: string, sink: SignalingClient): Promise<{ cpu: number; apiMaxMs: number }> {
+async function burst(host: RunningHost, tag: string, from: string, sockets: number, perSocket: number, frame: string, sink: SignalingClient): Promise<{ cpu: number; apiMaxMs: number }> {
   const pid = host.process.pid as number;
   const senders = await Promise.all(Array.from({ length: sockets }, async (_, i) => track((await registerPeer(host, `${tag}${i}`, from)).client)));
   const arrived = new Set<string>();
@@ -222,7 +217,7 @@ async function burst(tag: string, from: string, sockets: number, perSocket: numb
   let polling = true;
   const poller = (async () => {
     while (polling) {
-      apiMaxMs = Math.max(apiMaxMs, await apiLanMs());
+      apiMaxMs = Math.max(apiMaxMs, await apiLanMs(host));
       await sleep(100);
     }
   })();
@@ -241,10 +236,10 @@ async function burst(tag: string, from: string, sockets: number, perSocket: numb
   return { cpu, apiMaxMs };
 }
 
-test('item 8: garbage frames cost no more than heartbeats, and /api/lan stays fast during and after', async () => {
+test('item 8: garbage frames cost no more than heartbeats, and /api/lan stays fast during and after', async ({ host }) => {
   test.setTimeout(90_000);
   const sink = track((await registerPeer(host, 'sink', '127.0.0.5')).client);
-  await player('player-before');
+  await player(host, 'player-before');
   const sockets = 50;
   const perSocket = 999; // under the per-socket refusal budget: every garbage frame is read and counted
   // Interleaved rounds, best of each: one round's CPU time moves with whatever else the machine does (a
@@ -254,12 +249,12 @@ test('item 8: garbage frames cost no more than heartbeats, and /api/lan stays fa
   const heartbeatRounds: { cpu: number; apiMaxMs: number }[] = [];
   const garbageRounds: { cpu: number; apiMaxMs: number }[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    heartbeatRounds.push(await burst(`valid${round}x`, `127.0.1.${10 + round}`, sockets, perSocket, '{"type":"HEARTBEAT"}', sink));
-    garbageRounds.push(await burst(`junk${round}x`, `127.0.2.${10 + round}`, sockets, perSocket, 'x', sink));
+    heartbeatRounds.push(await burst(host, `valid${round}x`, `127.0.1.${10 + round}`, sockets, perSocket, '{"type":"HEARTBEAT"}', sink));
+    garbageRounds.push(await burst(host, `junk${round}x`, `127.0.2.${10 + round}`, sockets, perSocket, 'x', sink));
   }
   const heartbeats = { cpu: Math.min(...heartbeatRounds.map((r) => r.cpu)) };
   const garbage = { cpu: Math.min(...garbageRounds.map((r) => r.cpu)), apiMaxMs: Math.max(...garbageRounds.map((r) => r.apiMaxMs)) };
-  const during = player('player-during');
+  const during = player(host, 'player-during');
   // One socket sending only garbage, 400k frames: cut after its refusal budget.
   const hose = track((await registerPeer(host, 'hose', ATTACKER)).client);
   const cut = new Promise<boolean>((resolve) => hose.ws.once('close', () => resolve(true)));
@@ -272,9 +267,9 @@ test('item 8: garbage frames cost no more than heartbeats, and /api/lan stays fa
   }
   const wasCut = await Promise.race([cut, sleep(5_000).then(() => false)]);
   const duringMs = (await during).ms;
-  const afterApiMs = await apiLanMs();
-  const after = await player('player-after');
-  const state = await hostState();
+  const afterApiMs = await apiLanMs(host);
+  const after = await player(host, 'player-after');
+  const state = await hostState(host);
   // 10 ms clock ticks: 3 ticks of slack on top of the 1.5x (the old broker: 1,910 ms against 360 ms).
   expect(garbage.cpu).toBeLessThanOrEqual(1.5 * heartbeats.cpu + 30);
   expect(Math.max(garbage.apiMaxMs, afterApiMs)).toBeLessThan(500);

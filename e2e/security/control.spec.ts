@@ -12,7 +12,7 @@
 import type { Page, Request } from '@playwright/test';
 import { expect, test } from '../fixtures/test.js';
 import type { HostState } from '../../src-preload/contract.js';
-import { recordAttack } from '../fixtures/attack-table.js';
+import { recordAttack, type AttackRow } from '../fixtures/attack-table.js';
 import { BridgeConnection, callBridge } from '../fixtures/bridge.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../fixtures/chromium.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/fixture-origin.js';
@@ -149,47 +149,52 @@ test('the token leaves no trace: not in a requested URL, the address bar, histor
   });
 });
 
-test('an old-style ?token= grants nothing, in the bridge URL or the page address', async ({ fileHost: host, context }) => {
-  const lan = { host: `${LAN_NAME}:${host.port}`, origin: `http://${LAN_NAME}:${host.port}` };
-  const queried = await BridgeConnection.open(host.port, { ...lan, query: `?token=${host.token}` });
-  try {
-    const reply = await queried.call('stopBroker');
-    expect(reply.ok).toBe(false);
-    if (!reply.ok) expect(reply.error).toMatch(REFUSED);
-  } finally {
-    queried.close();
-  }
-  const page = await context.newPage();
-  await page.goto(`http://${LAN_NAME}:${host.port}/?token=${host.token}`);
-  await isPlayer(page);
-  expect(((await callBridge(host.port, 'getHostState')) as HostState).broker.running).toBe(true);
-  recordAttack(test.info(), {
-    attack: 'control with the token in the URL query (bridge ?token=, page ?token=)',
-    attempts: 2,
-    outcome: 'refused: the token is read from the handshake only',
-  });
-});
+type Caller = NonNullable<Parameters<typeof BridgeConnection.open>[1]>;
 
-test('a stolen token is useless in another site\'s page', async ({ fileHost: host }) => {
-  const evil = { host: `${LAN_NAME}:${host.port}`, origin: 'http://evil.example' };
-  // The right token, as our page offers it (handshake) and as the old bridge read it (query).
-  for (const caller of [{ ...evil, token: host.token }, { ...evil, query: `?token=${host.token}` }]) {
-    const stolen = await BridgeConnection.open(host.port, caller);
-    try {
-      const reply = await stolen.call('stopBroker');
-      expect(reply.ok).toBe(false);
-      if (!reply.ok) expect(reply.error).toMatch(REFUSED);
-    } finally {
-      stolen.close();
+/** The token offered the wrong way: each caller's bridge asks the host to stop its broker; `page`, an address the dashboard is opened at. */
+const MISUSED_TOKEN: Array<{ title: string; callers: (host: RunningHost) => Caller[]; page?: (host: RunningHost) => string; row: AttackRow }> = [
+  {
+    title: 'an old-style ?token= grants nothing, in the bridge URL or the page address',
+    callers: (host) => [{ host: `${LAN_NAME}:${host.port}`, origin: `http://${LAN_NAME}:${host.port}`, query: `?token=${host.token}` }],
+    page: (host) => `http://${LAN_NAME}:${host.port}/?token=${host.token}`,
+    row: { attack: 'control with the token in the URL query (bridge ?token=, page ?token=)', attempts: 2, outcome: 'refused: the token is read from the handshake only' },
+  },
+  {
+    title: "a stolen token is useless in another site's page",
+    // The right token, as our page offers it (handshake) and as the old bridge read it (query).
+    callers: (host) => {
+      const evil = { host: `${LAN_NAME}:${host.port}`, origin: 'http://evil.example' };
+      return [{ ...evil, token: host.token }, { ...evil, query: `?token=${host.token}` }];
+    },
+    row: {
+      attack: "the right token offered from another origin's page (Origin evil.example), in the handshake and in the query",
+      attempts: 2,
+      outcome: 'refused: a browser offering the token must be our own page (Origin = Host)',
+    },
+  },
+];
+
+for (const misuse of MISUSED_TOKEN) {
+  test(misuse.title, async ({ fileHost: host, contexts }) => {
+    for (const caller of misuse.callers(host)) {
+      const bridge = await BridgeConnection.open(host.port, caller);
+      try {
+        const reply = await bridge.call('stopBroker');
+        expect(reply.ok).toBe(false);
+        if (!reply.ok) expect(reply.error).toMatch(REFUSED);
+      } finally {
+        bridge.close();
+      }
     }
-  }
-  expect(((await callBridge(host.port, 'getHostState')) as HostState).broker.running).toBe(true);
-  recordAttack(test.info(), {
-    attack: 'the right token offered from another origin\'s page (Origin evil.example), in the handshake and in the query',
-    attempts: 2,
-    outcome: 'refused: a browser offering the token must be our own page (Origin = Host)',
+    if (misuse.page) {
+      const page = await (await contexts.open()).newPage();
+      await page.goto(misuse.page(host));
+      await isPlayer(page);
+    }
+    expect(((await callBridge(host.port, 'getHostState')) as HostState).broker.running).toBe(true);
+    recordAttack(test.info(), misuse.row);
   });
-});
+}
 
 test('a player learns no host settings: no TURN credentials, interfaces or broker limits', async ({ fileHost: host }) => {
   const secrets = ['turn-user-s3cret', 'turn-pass-s3cret', 'turn-pass-2-s3cret', 'turn.secret.example'];

@@ -12,33 +12,37 @@
  * what a hosted game's own script can do.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import type { HostState } from '../../src-preload/contract.js';
+import type { Page } from '@playwright/test';
 import { AGENT_LIMITS, AGENT_PATH, type InstancesState } from '../../src-preload/game-agent-protocol.js';
 import { recordAttack } from '../fixtures/attack-table.js';
 import { callBridge } from '../fixtures/bridge.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/fixture-origin.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
+import type { RunningHost } from '../fixtures/host.js';
+import { expect, test, type Contexts } from '../fixtures/test.js';
 
-let parent: string;
-let host: RunningHost;
+const GAMES = ['target', 'other'];
+
+// The file's host serves two one-page games from the file's folder. They are written once: a write under a running
+// host is a change it live-reloads.
+test.use({
+  hostOptions: async ({ fileFolder }, use) => {
+    for (const name of GAMES.filter((game) => !fs.existsSync(path.join(fileFolder, game)))) {
+      fs.mkdirSync(path.join(fileFolder, name));
+      fs.writeFileSync(path.join(fileFolder, name, 'index.html'), `<!doctype html><title>${name}</title><p>${name}</p>`);
+    }
+    await use({ args: GAMES.flatMap((name) => ['--game', path.join(fileFolder, name)]) });
+  },
+});
+
+/** The page URL of the hosted game `name` (each game is served on a port of its own). */
+function gameUrl(host: RunningHost, name: string): string {
+  return `http://127.0.0.1:${host.ready.games.find((game) => game.name === name)?.port ?? 0}/`;
+}
+
 let elsewhere: FixtureServer;
-let gameUrl: string;
-let otherGameUrl: string;
 
 test.beforeAll(async () => {
-  parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-agent-attack-'));
-  for (const name of ['target', 'other']) {
-    fs.mkdirSync(path.join(parent, name));
-    fs.writeFileSync(path.join(parent, name, 'index.html'), `<!doctype html><title>${name}</title><p>${name}</p>`);
-  }
-  host = await startHost({ args: ['--game', path.join(parent, 'target'), '--game', path.join(parent, 'other')] });
-  const state = (await callBridge(host.port, 'getHostState')) as HostState;
-  const port = (name: string): number => state.games.find((game) => game.name === name)?.port ?? 0;
-  gameUrl = `http://127.0.0.1:${port('target')}/`;
-  otherGameUrl = `http://127.0.0.1:${port('other')}/`;
   elsewhere = await startFixtureServer(undefined, {
     route: (_req, res, url) => {
       if (url.pathname !== '/site.html') return false;
@@ -51,11 +55,9 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await elsewhere.close();
-  expect(await host.stop()).toBe(0);
-  fs.rmSync(parent, { recursive: true, force: true });
 });
 
-async function instances(): Promise<InstancesState['instances']> {
+async function instances(host: RunningHost): Promise<InstancesState['instances']> {
   return ((await callBridge(host.port, 'getInstances')) as InstancesState).instances;
 }
 
@@ -103,21 +105,21 @@ function report(sent: number, peerId = 'me', droppedEvents = 0): string {
   return JSON.stringify({ type: 'report', links: [link], events: [], names: [], droppedEvents, peerId });
 }
 
-async function open(browser: Browser, url: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+/** A page of its own browser context at `url`. */
+async function open(contexts: Contexts, url: string): Promise<Page> {
+  const page = await (await contexts.open()).newPage();
   await page.goto(url);
   return page;
 }
 
-test('a page of another origin cannot open a game agent socket', async ({ browser }, testInfo) => {
-  const site = await open(browser, `${elsewhere.origin}/site.html`);
-  const other = await open(browser, otherGameUrl);
-  const fromSite = await attack(site, gameUrl, [hello('5115115115115115')]);
-  const fromOtherGame = await attack(other, gameUrl, [hello('0707070707070707')]);
+test('a page of another origin cannot open a game agent socket', async ({ fileHost: host, contexts }, testInfo) => {
+  const site = await open(contexts, `${elsewhere.origin}/site.html`);
+  const other = await open(contexts, gameUrl(host, 'other'));
+  const fromSite = await attack(site, gameUrl(host, 'target'), [hello('5115115115115115')]);
+  const fromOtherGame = await attack(other, gameUrl(host, 'target'), [hello('0707070707070707')]);
   expect(fromSite.opened).toBe(false);
   expect(fromOtherGame.opened).toBe(false);
-  const ids = (await instances()).map((instance) => instance.id);
+  const ids = (await instances(host)).map((instance) => instance.id);
   expect(ids).not.toContain('5115115115115115');
   expect(ids).not.toContain('0707070707070707');
   recordAttack(testInfo, {
@@ -125,19 +127,17 @@ test('a page of another origin cannot open a game agent socket', async ({ browse
     attempts: 2,
     outcome: 'refused at the handshake (Origin is not the game origin), nothing listed',
   });
-  await site.context().close();
-  await other.context().close();
 });
 
-test("a game page flooding its agent socket gets only the rate's worth taken", async ({ browser }, testInfo) => {
-  const page = await open(browser, gameUrl);
+test("a game page flooding its agent socket gets only the rate's worth taken", async ({ fileHost: host, contexts }, testInfo) => {
+  const page = await open(contexts, gameUrl(host, 'target'));
   const flood = 5_000;
   const messages = [hello('f100df100df100df'), ...Array.from({ length: flood }, (_, i) => report(i + 1, 'me', 1))];
   const opened = Date.now();
-  const outcome = await attack(page, gameUrl, messages, 3_000);
+  const outcome = await attack(page, gameUrl(host, 'target'), messages, 3_000);
   expect(outcome.opened).toBe(true);
   const started = Date.now();
-  const listed = (await instances()).find((instance) => instance.id === 'f100df100df100df');
+  const listed = (await instances(host)).find((instance) => instance.id === 'f100df100df100df');
   // Still answering at once after the flood.
   expect(Date.now() - started).toBeLessThan(2_000);
   // Only the rate's worth was taken: each report says it dropped 1 event and the host sums what it parsed, so this is
@@ -154,13 +154,12 @@ test("a game page flooding its agent socket gets only the rate's worth taken", a
     attempts: flood,
     outcome: `over ${AGENT_LIMITS.maxMessagesPerSecond}/s dropped unparsed (${taken} of ${flood} reports taken in ${windows - 1} s); host responsive`,
   });
-  await page.context().close();
 });
 
-test('a game page sending a message over the size bound is closed with a reason', async ({ browser }, testInfo) => {
-  const page = await open(browser, gameUrl);
+test('a game page sending a message over the size bound is closed with a reason', async ({ fileHost: host, contexts }, testInfo) => {
+  const page = await open(contexts, gameUrl(host, 'target'));
   const big = JSON.stringify({ type: 'report', pad: 'x'.repeat(AGENT_LIMITS.maxMessageBytes + 1) });
-  const outcome = await attack(page, gameUrl, [hello('b16b16b16b16b16b'), big], 5_000);
+  const outcome = await attack(page, gameUrl(host, 'target'), [hello('b16b16b16b16b16b'), big], 5_000);
   expect(outcome).toMatchObject({ opened: true, code: 1009 });
   expect(outcome.reason).toContain(`at most ${AGENT_LIMITS.maxMessageBytes} bytes`);
   recordAttack(testInfo, {
@@ -168,23 +167,23 @@ test('a game page sending a message over the size bound is closed with a reason'
     attempts: 1,
     outcome: `socket closed 1009 "${outcome.reason}"`,
   });
-  await page.context().close();
 });
 
-test('a game page cannot take over or report about another instance', async ({ browser }, testInfo) => {
-  const honest = await open(browser, gameUrl);
-  const liar = await open(browser, gameUrl);
+test('a game page cannot take over or report about another instance', async ({ fileHost: host, contexts }, testInfo) => {
+  const target = gameUrl(host, 'target');
+  const honest = await open(contexts, target);
+  const liar = await open(contexts, target);
   const victim = '1234123412341234';
-  // The honest page's socket stays open for the whole test (the page closing at the end ends it).
-  const held = attack(honest, gameUrl, [hello(victim), report(7, 'honest')], 8_000).catch(() => null);
-  await expect.poll(async () => (await instances()).find((instance) => instance.id === victim)?.links[0]?.sent.messages).toBe(7);
-  const takeover = await attack(liar, gameUrl, [hello(victim), report(999, 'liar')]);
+  // The honest page's socket stays open for the whole test: its context closing after the test ends it (and this evaluate).
+  void attack(honest, target, [hello(victim), report(7, 'honest')], 8_000).catch(() => null);
+  await expect.poll(async () => (await instances(host)).find((instance) => instance.id === victim)?.links[0]?.sent.messages).toBe(7);
+  const takeover = await attack(liar, target, [hello(victim), report(999, 'liar')]);
   // Reports never name an instance: one that tries is not the protocol.
-  const named = await attack(liar, gameUrl, [hello('1a1a1a1a1a1a1a1a'), JSON.stringify({ ...JSON.parse(report(999, 'liar')), instance: victim })]);
+  const named = await attack(liar, target, [hello('1a1a1a1a1a1a1a1a'), JSON.stringify({ ...JSON.parse(report(999, 'liar')), instance: victim })]);
   expect(takeover.code).toBe(1008);
   expect(takeover.reason).toContain('instance id is in use');
   expect(named.opened).toBe(true);
-  const record = (await instances()).find((instance) => instance.id === victim);
+  const record = (await instances(host)).find((instance) => instance.id === victim);
   expect(record).toMatchObject({ peerId: 'honest' });
   expect(record?.links[0]?.sent.messages).toBe(7);
   recordAttack(testInfo, {
@@ -192,7 +191,4 @@ test('a game page cannot take over or report about another instance', async ({ b
     attempts: 2,
     outcome: 'hello refused (1008 instance id in use); the report is invalid and dropped; the other instance untouched',
   });
-  await honest.context().close();
-  await liar.context().close();
-  await held;
 });

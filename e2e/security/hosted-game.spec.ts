@@ -18,14 +18,14 @@
  * forbade framing.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { HostState } from '../../src-preload/contract.js';
 import { recordAttack } from '../fixtures/attack-table.js';
 import { callBridge } from '../fixtures/bridge.js';
 import { startFixtureServer, type FixtureServer } from '../fixtures/fixture-origin.js';
-import { REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js';
+import { REPO_ROOT, type RunningHost } from '../fixtures/host.js';
+import { expect, test } from '../fixtures/test.js';
 
 /** What `window.evil` (evil.js) returns. */
 interface BridgeAttempt {
@@ -66,21 +66,29 @@ declare global {
 
 const REFUSED = /needs host control/;
 
-let parent: string;
-/** A folder of the disk the game wants served: a valid game, with a secret next to its page. */
-let target: string;
+const EVIL_GAMES = ['evil-a', 'evil-b'];
+/** A folder of the disk the game wants served (in the file's folder): a valid game, with a secret next to its page. */
+const targetIn = (fileFolder: string): string => path.join(fileFolder, 'my-project');
 const secret = `SECRET_API_KEY=${Math.random().toString(36).slice(2)}${Date.now()}`;
-let host: RunningHost;
+
+// The file's host serves two copies of the evil game from the file's folder, where the target folder is too. Written
+// once: a write under a running host is a change it live-reloads.
+test.use({
+  hostOptions: async ({ fileFolder }, use) => {
+    const target = targetIn(fileFolder);
+    if (!fs.existsSync(target)) {
+      for (const name of EVIL_GAMES) fs.cpSync(path.join(REPO_ROOT, 'e2e/fixtures/games/evil'), path.join(fileFolder, name), { recursive: true });
+      fs.mkdirSync(target);
+      fs.writeFileSync(path.join(target, 'index.html'), '<!doctype html><title>not a game</title>');
+      fs.writeFileSync(path.join(target, '.env'), `${secret}\n`);
+    }
+    await use({ args: EVIL_GAMES.flatMap((name) => ['--game', path.join(fileFolder, name)]) });
+  },
+});
+
 let elsewhere: FixtureServer;
 
 test.beforeAll(async () => {
-  parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-evil-'));
-  for (const name of ['evil-a', 'evil-b']) fs.cpSync(path.join(REPO_ROOT, 'e2e/fixtures/games/evil'), path.join(parent, name), { recursive: true });
-  target = path.join(parent, 'my-project');
-  fs.mkdirSync(target);
-  fs.writeFileSync(path.join(target, 'index.html'), '<!doctype html><title>not a game</title>');
-  fs.writeFileSync(path.join(target, '.env'), `${secret}\n`);
-  host = await startHost({ args: ['--game', path.join(parent, 'evil-a'), '--game', path.join(parent, 'evil-b')] });
   // Another origin on loopback, for the framing attempt (a real server: see fixture-origin.ts).
   elsewhere = await startFixtureServer(undefined, {
     route: (_req, res, url) => {
@@ -98,23 +106,19 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await elsewhere.close();
-  expect(await host.stop()).toBe(0);
-  fs.rmSync(parent, { recursive: true, force: true });
 });
 
-async function hostState(): Promise<HostState> {
+async function hostState(host: RunningHost): Promise<HostState> {
   return (await callBridge(host.port, 'getHostState')) as HostState;
 }
 
 interface Played {
   dashboard: Page;
   game: Page;
-  context: BrowserContext;
 }
 
-/** The player's way in: the loopback dashboard (with control), Games panel, Play. */
-async function play(browser: Browser, name: string, context?: BrowserContext): Promise<Played> {
-  const ctx = context ?? (await browser.newContext());
+/** The player's way in, in `ctx`: the loopback dashboard (with control), Games panel, Play. */
+async function play(host: RunningHost, ctx: BrowserContext, name: string): Promise<Played> {
   const dashboard = await ctx.newPage();
   // As `lan-party host` prints it for the host machine's browser: the token in the fragment.
   await dashboard.goto(`${host.url}#token=${host.token}`);
@@ -123,12 +127,13 @@ async function play(browser: Browser, name: string, context?: BrowserContext): P
   const [game] = await Promise.all([ctx.waitForEvent('page'), listed.getByRole('button', { name: /^Play / }).click()]);
   await expect.poll(() => game.evaluate(() => window.evilReady === true).catch(() => false), { timeout: 15_000 }).toBe(true);
   await game.evaluate((url) => (window.evil as Evil).setHost(url), host.url);
-  return { dashboard, game, context: ctx };
+  return { dashboard, game };
 }
 
-test('1. the game calls the bridge with control: hostGame on another folder, stopBroker, updateSettings', async ({ browser }) => {
-  const before = await hostState();
-  const { game, context } = await play(browser, 'evil-a');
+test('1. the game calls the bridge with control: hostGame on another folder, stopBroker, updateSettings', async ({ fileHost: host, fileFolder, contexts }) => {
+  const target = targetIn(fileFolder);
+  const before = await hostState(host);
+  const { game } = await play(host, await contexts.open(), 'evil-a');
   const attempts = await game.evaluate((folder) => (window.evil as Evil).bridge(folder), target);
   let calls = 0;
   for (const attempt of attempts) {
@@ -143,7 +148,7 @@ test('1. the game calls the bridge with control: hostGame on another folder, sto
   expect(attempts).toHaveLength(4);
 
   // The host is as it was: broker running, settings unchanged, no new game.
-  const after = await hostState();
+  const after = await hostState(host);
   expect(after.broker.running).toBe(true);
   expect(after.settings).toEqual(before.settings);
   expect(after.games.map((g) => g.id).sort()).toEqual(before.games.map((g) => g.id).sort());
@@ -160,7 +165,6 @@ test('1. the game calls the bridge with control: hostGame on another folder, sto
     expect(response.status, url).toBe(404);
     expect(await response.text(), url).not.toContain(secret);
   }
-  await context.close();
   recordAttack(test.info(), {
     attack: 'a hosted game opens the bridge (127.0.0.1 and localhost, with and without the subprotocol): hostGame(~/my-project with .env), stopBroker, updateSettings',
     attempts: `${attempts.length} sockets, ${calls} calls; .env at ${places.length} URLs`,
@@ -168,14 +172,13 @@ test('1. the game calls the bridge with control: hostGame on another folder, sto
   });
 });
 
-test('2. the game reads document.referrer', async ({ browser }) => {
-  const { game, context } = await play(browser, 'evil-a');
+test('2. the game reads document.referrer', async ({ fileHost: host, contexts }) => {
+  const { game } = await play(host, await contexts.open(), 'evil-a');
   const seen = await game.evaluate(() => (window.evil as Evil).referrer());
   expect(seen.referrer).toBe('');
   expect(seen.opener).toBeNull();
   expect(seen.href).not.toContain(host.token);
   expect(new URL(seen.href).port).not.toBe(String(host.port));
-  await context.close();
   recordAttack(test.info(), {
     attack: 'a game opened with Play reads document.referrer and window.opener (the dashboard URL, its token)',
     attempts: 1,
@@ -183,8 +186,8 @@ test('2. the game reads document.referrer', async ({ browser }) => {
   });
 });
 
-test('3. the game opens the dashboard as a popup and reads it; fetches its page and /api/...', async ({ browser }) => {
-  const { game, context } = await play(browser, 'evil-a');
+test('3. the game opens the dashboard as a popup and reads it; fetches its page and /api/...', async ({ fileHost: host, contexts }) => {
+  const { game } = await play(host, await contexts.open(), 'evil-a');
   const popup = await game.evaluate(() => (window.evil as Evil).readDashboard());
   expect(popup.opened, 'the popup opened: the test did try').toBe(true);
   for (const [name, read] of Object.entries(popup.reads)) {
@@ -203,7 +206,6 @@ test('3. the game opens the dashboard as a popup and reads it; fetches its page 
       expect(attempt.body, label).not.toMatch(/iceServers|credential|"settings"/);
     }
   }
-  await context.close();
   recordAttack(test.info(), {
     attack: 'a game opens the dashboard with window.open and reads its document, localStorage, sessionStorage; fetches /, /api/* (cors and no-cors)',
     attempts: `1 popup x 3 reads, ${fetched.length} fetches`,
@@ -211,13 +213,14 @@ test('3. the game opens the dashboard as a popup and reads it; fetches its page 
   });
 });
 
-test("4. a game reads another hosted game's localStorage", async ({ browser }) => {
-  const context = await browser.newContext();
-  const a = await play(browser, 'evil-a', context);
+test("4. a game reads another hosted game's localStorage", async ({ fileHost: host, contexts }) => {
+  // One player, both games: one browser context.
+  const context = await contexts.open();
+  const a = await play(host, context, 'evil-a');
   const key = 'evil-a-save';
   const value = `progress-${Date.now()}`;
   expect(await a.game.evaluate(([k, v]) => (window.evil as Evil).writeStorage(k, v), [key, value] as const)).toBe(value);
-  const b = await play(browser, 'evil-b', context);
+  const b = await play(host, context, 'evil-b');
   const stolen = await b.game.evaluate(([k, url]) => (window.evil as Evil).readStorage(k, url), [key, a.game.url()] as const);
   expect(stolen.here).toBeNull();
   expect(new URL(b.game.url()).port).not.toBe(new URL(a.game.url()).port);
@@ -226,7 +229,6 @@ test("4. a game reads another hosted game's localStorage", async ({ browser }) =
   expect(stolen.popup.reads['document']?.ok, JSON.stringify(stolen.popup)).toBe(false);
   // Game A still has it: the write was real.
   expect(await a.game.evaluate((k) => localStorage.getItem(k), key)).toBe(value);
-  await context.close();
   recordAttack(test.info(), {
     attack: "game B reads game A's localStorage (its own storage, and A's page as a popup)",
     attempts: 2,
@@ -234,8 +236,8 @@ test("4. a game reads another hosted game's localStorage", async ({ browser }) =
   });
 });
 
-test('5. the host port serves no game; a page of another origin cannot frame a game', async ({ page }) => {
-  const state = await hostState();
+test('5. the host port serves no game; a page of another origin cannot frame a game', async ({ fileHost: host, page }) => {
+  const state = await hostState(host);
   let oldPaths = 0;
   for (const g of state.games) {
     for (const file of ['', 'index.html', 'evil.js']) {

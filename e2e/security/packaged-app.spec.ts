@@ -24,13 +24,13 @@ import { builtinModules } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { GDEVELOP_P2P_REPLACEMENTS } from '../../src-main/host/games/gdevelop-dropin.js';
 import { recordAttack } from '../fixtures/attack-table.js';
-import { REPO_ROOT, startHost } from '../fixtures/host.js';
+import { REPO_ROOT } from '../fixtures/host.js';
 import { asarFiles, packageApp, PACKAGING_TIMEOUT_MS, packagingTools, readFuses, writePlaceholderElectron, type PackagedApp, type PackagingTools } from '../fixtures/packaging.js';
 import { P2P_LAUNCH_OPTIONS } from '../fixtures/p2p/harness.js';
-import { closeAll, expectNoProblems, onlineId, openDashboard } from '../web/dashboard-helpers.js';
+import { expect, test } from '../fixtures/test.js';
+import { onlineId } from '../web/dashboard-helpers.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
@@ -157,7 +157,7 @@ test('app.asar holds the build and package.json only: no sources, tests or node_
   console.log(`[e2e] app.asar: ${names.length} files, ${(bytes / 1024 ** 2).toFixed(1)} MiB of content, ${(fs.statSync(app.asar).size / 1024 ** 2).toFixed(1)} MiB on disk`);
 });
 
-test('the host unpacked from app.asar runs with no node_modules: its dashboard registers on its broker', async ({ browser }) => {
+test('the host unpacked from app.asar runs with no node_modules: its dashboard registers on its broker', async ({ hosts, dashboards }) => {
   const { tools, app } = await packaged();
   const unpacked = path.join(work, 'app');
   tools.asar.extractAll(app.asar, unpacked);
@@ -167,17 +167,8 @@ test('the host unpacked from app.asar runs with no node_modules: its dashboard r
     if (path.dirname(dir) === dir) break;
   }
 
-  const host = await startHost({ cli: path.join(unpacked, 'out', 'main', 'cli.js') });
-  try {
-    const d = await openDashboard(browser, host);
-    try {
-      await expect(d.page).toHaveTitle('LAN Party');
-      expect(await onlineId(d.page)).not.toBe('');
-      expectNoProblems(d);
-    } finally {
-      await closeAll(d);
-    }
-  } finally {
-    expect(await host.stop(), host.output()).toBe(0);
-  }
+  const host = await hosts.start({ cli: path.join(unpacked, 'out', 'main', 'cli.js') });
+  const d = await dashboards.open(host);
+  await expect(d.page).toHaveTitle('LAN Party');
+  expect(await onlineId(d.page)).not.toBe('');
 });

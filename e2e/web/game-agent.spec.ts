@@ -13,33 +13,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { EventReport, GameInstance } from '../../src-preload/game-agent-protocol.js';
 import { BridgeConnection } from '../fixtures/bridge.js';
-import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
 import { dotsState, dotsTestState, expectMovesSeen, joinTwoPlayers, recordTraffic } from '../fixtures/games/dots-driver.js';
 import { control, hostedGameUrls, instanceById, instanceOf } from '../fixtures/games/instances.js';
-import { REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js';
+import { REPO_ROOT, type RunningHost } from '../fixtures/host.js';
+import { expect, test } from '../fixtures/test.js';
 
 const RTC_DIRECT = path.join(REPO_ROOT, 'e2e/fixtures/games/rtc-direct');
 
-let dots: FixtureGame;
-let host: RunningHost;
-let bridge: BridgeConnection;
+test.use({ hostOptions: async ({ dotsGame }, use) => use({ args: ['--game', dotsGame.folder, '--game', RTC_DIRECT] }) });
 
-test.beforeEach(async () => {
-  dots = assembleDotsGame();
-  host = await startHost({ args: ['--game', dots.folder, '--game', RTC_DIRECT] });
-  bridge = await BridgeConnection.open(host.port, { token: host.token });
-});
-
-test.afterEach(async () => {
-  bridge.close();
-  expect(await host.stop(), host.output()).toBe(0);
-  dots.remove();
-});
-
-const [dotsUrl, rtcUrl] = [(): string => hostedGameUrls(host)[0] ?? '', (): string => hostedGameUrls(host)[1] ?? ''];
+const dotsUrl = (host: RunningHost): string => hostedGameUrls(host)[0] ?? '';
+const rtcUrl = (host: RunningHost): string => hostedGameUrls(host)[1] ?? '';
 
 /** The instance's link to `peer` (a PeerJS id) or with this label. */
 const linkTo = (instance: GameInstance | undefined, match: { peer?: string; label?: string }) =>
@@ -51,7 +38,7 @@ const nameCounts = (instance: GameInstance | undefined, name: string) => {
 };
 
 /** Events the host pushed to this bridge for one instance. */
-function pushedEvents(instance: string): EventReport[] {
+function pushedEvents(bridge: BridgeConnection, instance: string): EventReport[] {
   const out: EventReport[] = [];
   for (const { event, payload } of bridge.events) {
     if (event !== 'instanceEvents') continue;
@@ -60,10 +47,10 @@ function pushedEvents(instance: string): EventReport[] {
   return out;
 }
 
-test('two instances of an unmodified PeerJS game: the host sees their link, its RTT and their moves by name', async ({ browser }) => {
+test('two instances of an unmodified PeerJS game: the host sees their link, its RTT and their moves by name', async ({ host, bridge, browser }) => {
   const context = await browser.newContext();
   const [a, b] = [await context.newPage(), await context.newPage()];
-  const { idA, idB } = await joinTwoPlayers(a, b, dotsUrl(), 'mode=plain');
+  const { idA, idB } = await joinTwoPlayers(a, b, dotsUrl(host), 'mode=plain');
   await expectMovesSeen(a, b, idA, idB);
   const [instA, instB] = [await instanceOf(a), await instanceOf(b)];
   const [stateA, stateB] = [await dotsTestState(a), await dotsTestState(b)];
@@ -93,17 +80,17 @@ test('two instances of an unmodified PeerJS game: the host sees their link, its 
   // The moves reach the event stream by name, with their data (A's last position).
   const last = stateA.me;
   await expect
-    .poll(() => pushedEvents(instA).filter((e) => e.name === 'move' && e.dir === 'out').map((e) => e.data), { message: 'A\'s moves pushed to the dashboard' })
+    .poll(() => pushedEvents(bridge, instA).filter((e) => e.name === 'move' && e.dir === 'out').map((e) => e.data), { message: 'A\'s moves pushed to the dashboard' })
     .toContainEqual(expect.stringContaining(`"x":${last.x}`));
-  await expect.poll(() => pushedEvents(instB).filter((e) => e.name === 'move' && e.dir === 'in').length).toBe(3);
+  await expect.poll(() => pushedEvents(bridge, instB).filter((e) => e.name === 'move' && e.dir === 'in').length).toBe(3);
   await context.close();
 });
 
-test('a game using RTCPeerConnection directly, with its own signaling: its link and messages are seen', async ({ browser }) => {
+test('a game using RTCPeerConnection directly, with its own signaling: its link and messages are seen', async ({ host, bridge, browser }) => {
   const context = await browser.newContext();
   const [a, b] = [await context.newPage(), await context.newPage()];
-  await a.goto(`${rtcUrl()}?role=a`);
-  await b.goto(`${rtcUrl()}?role=b`);
+  await a.goto(`${rtcUrl(host)}?role=a`);
+  await b.goto(`${rtcUrl(host)}?role=b`);
   const rtcState = (page: Page) =>
     page.evaluate(() => (window as unknown as { gameState: { open: boolean; sent: number; received: { eventName: string }[]; errors: string[] } }).gameState);
   for (const page of [a, b]) await expect.poll(async () => (await rtcState(page)).open, { timeout: 15_000 }).toBe(true);
@@ -137,15 +124,15 @@ test('a game using RTCPeerConnection directly, with its own signaling: its link 
       }, { message: `rtc-direct instance ${inst} as the host reports it`, timeout: 15_000 })
       .toEqual({ link: { peer: null, state: 'open', reliable: true, sent, received }, ...names });
   }
-  await expect.poll(() => pushedEvents(instB).filter((e) => e.name === 'chat' && e.dir === 'out').map((e) => e.data)).toEqual(
+  await expect.poll(() => pushedEvents(bridge, instB).filter((e) => e.name === 'chat' && e.dir === 'out').map((e) => e.data)).toEqual(
     fromB.map((data) => expect.stringContaining(data)),
   );
   await context.close();
 });
 
-test('a page opened while the LAN has no broker waits, sends nothing outside the host, and registers soon after a broker starts', async ({ browser }) => {
+test('a page opened while the LAN has no broker waits, sends nothing outside the host, and registers soon after a broker starts', async ({ host, bridge, browser }) => {
   await control(bridge, 'stopBroker');
-  const gamePort = Number(new URL(dotsUrl()).port);
+  const gamePort = Number(new URL(dotsUrl(host)).port);
   const context = await browser.newContext();
   const pages = [await context.newPage(), await context.newPage()];
   const urls: string[] = [];
@@ -155,8 +142,8 @@ test('a page opened while the LAN has no broker waits, sends nothing outside the
     page.on('console', (message) => consoleLines.push(message.text()));
   }
   // A game calling `new Peer()`, and GDevelop's "connect to the default broker server".
-  await pages[0]?.goto(`${dotsUrl()}?mode=plain`);
-  await pages[1]?.goto(`${dotsUrl()}?mode=gdevelop`);
+  await pages[0]?.goto(`${dotsUrl(host)}?mode=plain`);
+  await pages[1]?.goto(`${dotsUrl(host)}?mode=gdevelop`);
   await expect
     .poll(() => consoleLines.filter((line) => /^LAN Party:.*(no broker|waiting)/i.test(line)).length, { message: 'the waiting line in each game\'s console' })
     .toBeGreaterThanOrEqual(2);
@@ -191,12 +178,12 @@ test('a page opened while the LAN has no broker waits, sends nothing outside the
   await context.close();
 });
 
-test('--record FILE: a short session\'s trace has one line per event on each side, each line parseable, conditioning noted', async ({ browser }) => {
+test('--record FILE: a short session\'s trace has one line per event on each side, each line parseable, conditioning noted', async ({ hosts, dotsGame, browser }) => {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-trace-'));
   const file = path.join(folder, 'trace.jsonl');
-  const recording = await startHost({ args: ['--game', dots.folder, '--network', 'latency=20', '--record', file] });
-  const ownBridge = await BridgeConnection.open(recording.port, { token: recording.token });
   try {
+    const recording = await hosts.start({ args: ['--game', dotsGame.folder, '--network', 'latency=20', '--record', file] });
+    const ownBridge = await BridgeConnection.open(recording.port, { token: recording.token });
     const context = await browser.newContext();
     const [a, b] = [await context.newPage(), await context.newPage()];
     const { idA, idB } = await joinTwoPlayers(a, b, hostedGameUrls(recording)[0] ?? '', 'mode=plain');
@@ -236,7 +223,6 @@ test('--record FILE: a short session\'s trace has one line per event on each sid
     // The conditioning in force is on every event line (`--network` = every instance's uplink).
     for (const event of events) expect(JSON.stringify(event['conditions'] ?? null), JSON.stringify(event)).toContain('"latencyMs":20');
   } finally {
-    await recording.stop();
     fs.rmSync(folder, { recursive: true, force: true });
   }
 });

@@ -17,15 +17,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Frame, type Page } from '@playwright/test';
+import type { Frame, Page } from '@playwright/test';
 import type { BenchFrameMessage, GameInstance } from '../../src-preload/game-agent-protocol.js';
 import { findPreset, NO_CONDITIONS } from '../../src-preload/network-conditions.js';
-import { BridgeConnection } from '../fixtures/bridge.js';
-import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
 import { control, getInstances, hostedGameUrls, instanceOf } from '../fixtures/games/instances.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
+import type { RunningHost } from '../fixtures/host.js';
+import { expect, test } from '../fixtures/test.js';
 
-test.describe.configure({ mode: 'serial' });
+// A host of its own per test: the live reload test edits the game's folder.
+test.use({ hostOptions: async ({ dotsGame }, use) => use({ args: ['--game', dotsGame.folder, '--bench', '2'] }) });
 
 /** What the game agent exposes on a bench instance's window. */
 interface AgentWindow {
@@ -34,23 +34,7 @@ interface AgentWindow {
   lanPartyCount?: number;
 }
 
-let dots: FixtureGame;
-let host: RunningHost;
-let bridge: BridgeConnection;
-
-test.beforeAll(async () => {
-  dots = assembleDotsGame();
-  host = await startHost({ args: ['--game', dots.folder, '--bench', '2'] });
-  bridge = await BridgeConnection.open(host.port, { token: host.token });
-});
-
-test.afterAll(async () => {
-  bridge.close();
-  expect(await host.stop(), host.output()).toBe(0);
-  dots.remove();
-});
-
-const gameUrl = (): string => hostedGameUrls(host)[0] ?? '';
+const gameUrl = (host: RunningHost): string => hostedGameUrls(host)[0] ?? '';
 const benchQuery = (bench: string, instance: number, count = 2): string => `lanPartyInstance=${instance}&lanPartyCount=${count}&lanPartyBench=${bench}`;
 
 /** What a game page reads and writes of its storage, as a game would (the same keys in every instance). */
@@ -104,12 +88,12 @@ function readStorage(frame: Frame | Page) {
   });
 }
 
-test('two bench instances framed by the host page: identity, storage of their own, focus keys, gamepad, size and mute', async ({ page }) => {
+test('two bench instances framed by the host page: identity, storage of their own, focus keys, gamepad, size and mute', async ({ host, bridge, page }) => {
   // `--bench 2` prints the bench's URL on this machine.
   expect(host.output()).toMatch(new RegExp(`Test bench \\(2 players\\): http://127\\.0\\.0\\.1:${host.port}/bench\\.html\\?game=[0-9a-f]{8}&count=2`));
 
   const bench = '0a1b2c3d';
-  const frames = [1, 2].map((i) => `${gameUrl()}?${benchQuery(bench, i)}`);
+  const frames = [1, 2].map((i) => `${gameUrl(host)}?${benchQuery(bench, i)}`);
   // A page of the host's own origin (the dashboard; the bench page is another), framing two instances of the game.
   const consoleLines: string[] = [];
   page.on('console', (message) => consoleLines.push(message.text()));
@@ -170,7 +154,7 @@ test('two bench instances framed by the host page: identity, storage of their ow
   }
   // A page of the game that is not on the bench keeps the browser's own storage, where the instances' keys are kept apart.
   const plain = await page.context().newPage();
-  await plain.goto(gameUrl());
+  await plain.goto(gameUrl(host));
   await instanceOf(plain);
   expect(await plain.evaluate(() => [localStorage.getItem('who'), localStorage.getItem('lanParty:1:who'), localStorage.getItem('lanParty:2:who')])).toEqual([
     null,
@@ -218,15 +202,15 @@ test('two bench instances framed by the host page: identity, storage of their ow
   await expect.poll(muted).toEqual([false, false]);
 });
 
-test('live reload: a file of the hosted folder changes and both open instances reload within 3 s, keeping their conditions', async ({ browser }) => {
+test('live reload: a file of the hosted folder changes and both open instances reload within 3 s, keeping their conditions', async ({ host, bridge, dotsGame, browser }) => {
   const context = await browser.newContext();
   const pages = [await context.newPage(), await context.newPage()];
-  await Promise.all(pages.map((page, i) => page.goto(`${gameUrl()}?${benchQuery('feedf00d', i + 1)}`)));
+  await Promise.all(pages.map((page, i) => page.goto(`${gameUrl(host)}?${benchQuery('feedf00d', i + 1)}`)));
   const before = await Promise.all(pages.map((page) => instanceOf(page)));
   await control(bridge, 'setNetworkConditions', { instance: before[0], preset: 'mobile-3g' });
 
   const started = Date.now();
-  fs.appendFileSync(path.join(dots.folder, 'game.js'), '\n// saved by the live reload test\n');
+  fs.appendFileSync(path.join(dotsGame.folder, 'game.js'), '\n// saved by the live reload test\n');
   const current = (page: Page): Promise<string | null> =>
     page.evaluate(() => (window as unknown as AgentWindow).lanPartyAgent?.instance ?? null).catch(() => null); // null while the page is navigating
   await expect

@@ -13,45 +13,34 @@
  * Prints `[conditioning] ...` lines with the measured figures.
  */
 import path from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { NO_CONDITIONS, NO_DIRECTED_CONDITIONS, type DirectedConditions } from '../../src-preload/network-conditions.js';
-import { BridgeConnection } from '../fixtures/bridge.js';
-import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
+import type { BridgeConnection } from '../fixtures/bridge.js';
+import type { FixtureGame } from '../fixtures/games/assemble.js';
 import { dotsTestState, expectMovesSeen, joinOpen, median, pingRtts, sendSeqBurst } from '../fixtures/games/dots-driver.js';
 import { control, hostedGameUrls, instanceById, instanceOf } from '../fixtures/games/instances.js';
-import { REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js';
+import { REPO_ROOT, type RunningHost, type StartHostOptions } from '../fixtures/host.js';
+import { expect, test } from '../fixtures/test.js';
 
 const RTC_DIRECT = path.join(REPO_ROOT, 'e2e/fixtures/games/rtc-direct');
 
-let dots: FixtureGame;
-let host: RunningHost | null = null;
-let bridge: BridgeConnection | null = null;
+/** `hostOptions` for a host of the dots game (a fresh copy) with these extra flags, `bridge` being its control bridge. */
+const hostingDots =
+  (...args: string[]) =>
+  ({ dotsGame }: { dotsGame: FixtureGame }, use: (options: StartHostOptions) => Promise<void>): Promise<void> =>
+    // The dots game is the first game the host prints; others given in `args` follow.
+    use({ args: ['--game', dotsGame.folder, ...args] });
 
-test.beforeEach(() => {
-  dots = assembleDotsGame();
-});
+test.use({ hostOptions: hostingDots() });
 
-test.afterEach(async () => {
-  bridge?.close();
-  if (host) expect(await host.stop(), host.output()).toBe(0);
-  [host, bridge] = [null, null];
-  dots.remove();
-});
-
-/** A host for the dots game with these extra flags, and a control bridge to it. */
-async function hostDots(...args: string[]): Promise<{ url: string; bridge: BridgeConnection }> {
-  // The dots game is the first game the host prints; others given in `args` follow.
-  host = await startHost({ args: ['--game', dots.folder, ...args] });
-  bridge = await BridgeConnection.open(host.port, { token: host.token });
-  return { url: hostedGameUrls(host)[0] ?? '', bridge };
-}
+const dotsUrl = (host: RunningHost): string => hostedGameUrls(host)[0] ?? '';
 
 /** Waits until the host says these conditions are in force on the instance (it pushes them to the page's agent). */
 async function conditionsInForce(via: BridgeConnection, inst: string, expected: DirectedConditions): Promise<void> {
   await expect.poll(async () => (await instanceById(via, inst))?.conditions, { message: `conditions of instance ${inst}` }).toEqual(expected);
 }
 
-const rtcUrl = (): string => (host ? (hostedGameUrls(host)[1] ?? '') : '');
+const rtcUrl = (host: RunningHost): string => hostedGameUrls(host)[1] ?? '';
 
 interface RtcWindow {
   gameState: { open: boolean; seqs: number[] };
@@ -68,11 +57,11 @@ interface RtcPair {
   instances: string[];
 }
 
-/** Two rtc-direct tabs in `context` (its own BroadcastChannel scope) with their channel open and `conditions` in force on both. */
-async function openRtcPair(context: BrowserContext, via: BridgeConnection, query: string, conditions: DirectedConditions): Promise<RtcPair> {
+/** Two rtc-direct tabs of `url` in `context` (its own BroadcastChannel scope) with their channel open and `conditions` in force on both. */
+async function openRtcPair(context: BrowserContext, via: BridgeConnection, url: string, query: string, conditions: DirectedConditions): Promise<RtcPair> {
   const [sender, receiver] = [await context.newPage(), await context.newPage()];
-  await sender.goto(`${rtcUrl()}?role=a&${query}`);
-  await receiver.goto(`${rtcUrl()}?role=b&${query}`);
+  await sender.goto(`${url}?role=a&${query}`);
+  await receiver.goto(`${url}?role=b&${query}`);
   for (const page of [sender, receiver]) await expect.poll(async () => (await rtcState(page)).open, { timeout: 15_000 }).toBe(true);
   const instances = [await instanceOf(sender), await instanceOf(receiver)];
   for (const inst of instances) await conditionsInForce(via, inst, conditions);
@@ -115,85 +104,93 @@ async function settled<T>(read: () => Promise<T>, quietMs: number, timeoutMs: nu
   return JSON.parse(last) as T;
 }
 
-test('--network latency=100: a move\'s echo round trip has a median of 200-215 ms; the baseline, conditions cleared from the bridge, is measured in the same run', async ({ browser }) => {
-  test.setTimeout(90_000);
-  const { url, bridge: hostBridge } = await hostDots('--network', 'latency=100');
-  const context = await browser.newContext();
-  const [a, b] = [await context.newPage(), await context.newPage()];
-  await joinOpen(a, b, url, 'mode=plain&echo=1');
-  const instances = [await instanceOf(a), await instanceOf(b)];
-  for (const inst of instances) await conditionsInForce(hostBridge, inst, up({ latencyMs: 100 }));
+test.describe(() => {
+  test.use({ hostOptions: hostingDots('--network', 'latency=100') });
 
-  await pingRtts(a, 3); // warm-up
-  const conditioned = await pingRtts(a, 40);
-  // Cleared for every instance (no target): the baseline, same pages, same run.
-  await control(hostBridge, 'setNetworkConditions', { conditions: NO_DIRECTED_CONDITIONS });
-  for (const inst of instances) await conditionsInForce(hostBridge, inst, { ...NO_DIRECTED_CONDITIONS });
-  await pingRtts(a, 3);
-  const baseline = await pingRtts(a, 40);
-  const [withLatency, without] = [median(conditioned), median(baseline)];
-  console.log(
-    `[conditioning] echo RTT median over 40 pings: ${withLatency.toFixed(1)} ms with latency=100 on each uplink, ${without.toFixed(1)} ms baseline (p90 ${[...conditioned].sort((x, y) => x - y)[35]?.toFixed(1)} / ${[...baseline].sort((x, y) => x - y)[35]?.toFixed(1)} ms)`,
-  );
-  test.info().annotations.push({ type: 'echo RTT median', description: `${withLatency.toFixed(1)} ms (latency=100), baseline ${without.toFixed(1)} ms` });
-  expect(withLatency).toBeGreaterThanOrEqual(200);
-  expect(withLatency).toBeLessThanOrEqual(215);
-  expect(without, 'clearing the conditions removes the delay').toBeLessThan(100);
-  await context.close();
+  test('--network latency=100: a move\'s echo round trip has a median of 200-215 ms; the baseline, conditions cleared from the bridge, is measured in the same run', async ({ host, bridge: hostBridge, browser }) => {
+    test.setTimeout(90_000);
+    const url = dotsUrl(host);
+    const context = await browser.newContext();
+    const [a, b] = [await context.newPage(), await context.newPage()];
+    await joinOpen(a, b, url, 'mode=plain&echo=1');
+    const instances = [await instanceOf(a), await instanceOf(b)];
+    for (const inst of instances) await conditionsInForce(hostBridge, inst, up({ latencyMs: 100 }));
+
+    await pingRtts(a, 3); // warm-up
+    const conditioned = await pingRtts(a, 40);
+    // Cleared for every instance (no target): the baseline, same pages, same run.
+    await control(hostBridge, 'setNetworkConditions', { conditions: NO_DIRECTED_CONDITIONS });
+    for (const inst of instances) await conditionsInForce(hostBridge, inst, { ...NO_DIRECTED_CONDITIONS });
+    await pingRtts(a, 3);
+    const baseline = await pingRtts(a, 40);
+    const [withLatency, without] = [median(conditioned), median(baseline)];
+    console.log(
+      `[conditioning] echo RTT median over 40 pings: ${withLatency.toFixed(1)} ms with latency=100 on each uplink, ${without.toFixed(1)} ms baseline (p90 ${[...conditioned].sort((x, y) => x - y)[35]?.toFixed(1)} / ${[...baseline].sort((x, y) => x - y)[35]?.toFixed(1)} ms)`,
+    );
+    test.info().annotations.push({ type: 'echo RTT median', description: `${withLatency.toFixed(1)} ms (latency=100), baseline ${without.toFixed(1)} ms` });
+    expect(withLatency).toBeGreaterThanOrEqual(200);
+    expect(withLatency).toBeLessThanOrEqual(215);
+    expect(without, 'clearing the conditions removes the delay').toBeLessThan(100);
+    await context.close();
+  });
 });
 
-test('--network loss=10: an unreliable channel loses 8.5-11.5% of 10,000 messages; a reliable one loses none and keeps order', async ({ browser }) => {
-  test.setTimeout(120_000);
-  const { url, bridge: hostBridge } = await hostDots('--game', RTC_DIRECT, '--network', 'loss=10');
-  const count = 10_000;
-  // One context per pair: rtc-direct's signaling (BroadcastChannel) is scoped to a context.
-  const [rtcUnreliable, rtcReliable, peerjs] = [await browser.newContext(), await browser.newContext(), await browser.newContext()];
+test.describe(() => {
+  test.use({ hostOptions: hostingDots('--game', RTC_DIRECT, '--network', 'loss=10') });
 
-  // A game using WebRTC directly: an unreliable channel (unordered, maxRetransmits 0), then an ordered one with no retransmit limit.
-  const unreliable = await openRtcPair(rtcUnreliable, hostBridge, 'channel=unreliable', up({ lossPct: 10 }));
-  const conditioned = await seqRun(unreliable, count);
-  // The baseline, same pages, same run: the channel itself loses nothing at this pace.
-  for (const inst of unreliable.instances) await control(hostBridge, 'setNetworkConditions', { instance: inst, conditions: NO_DIRECTED_CONDITIONS });
-  for (const inst of unreliable.instances) await conditionsInForce(hostBridge, inst, { ...NO_DIRECTED_CONDITIONS });
-  const baseline = await seqRun(unreliable, count);
-  const lostPct = (run: SeqRun): number => (100 * (count - new Set(run.seqs).size)) / count;
-  console.log(
-    `[conditioning] loss=10, unreliable: ${lostPct(conditioned).toFixed(2)} % of ${count} lost (sent in ${conditioned.tookMs.toFixed(0)} ms); baseline ${lostPct(baseline).toFixed(2)} % (sent in ${baseline.tookMs.toFixed(0)} ms)`,
-  );
-  test.info().annotations.push({ type: 'loss=10 unreliable', description: `${lostPct(conditioned).toFixed(2)} % lost, baseline ${lostPct(baseline).toFixed(2)} %` });
-  for (const run of [conditioned, baseline]) {
-    expect(new Set(run.seqs).size, 'no message delivered twice').toBe(run.seqs.length);
-    expect(run.seqs.every((n) => Number.isInteger(n) && n >= 0 && n < count)).toBe(true);
-  }
-  expect(lostPct(conditioned)).toBeGreaterThanOrEqual(8.5);
-  expect(lostPct(conditioned)).toBeLessThanOrEqual(11.5);
-  expect(lostPct(baseline), 'the channel loses (almost) nothing without conditioning').toBeLessThan(1);
+  test('--network loss=10: an unreliable channel loses 8.5-11.5% of 10,000 messages; a reliable one loses none and keeps order', async ({ host, bridge: hostBridge, browser }) => {
+    test.setTimeout(120_000);
+    const url = dotsUrl(host);
+    const count = 10_000;
+    // One context per pair: rtc-direct's signaling (BroadcastChannel) is scoped to a context.
+    const [rtcUnreliable, rtcReliable, peerjs] = [await browser.newContext(), await browser.newContext(), await browser.newContext()];
 
-  const reliable = await openRtcPair(rtcReliable, hostBridge, 'channel=reliable', up({ lossPct: 10 }));
-  const ordered = await seqRun(reliable, count);
-  expect(ordered.seqs.length, 'nothing lost on a reliable channel').toBe(count);
-  expect(ordered.seqs.every((n, i) => n === i), 'in order').toBe(true);
-  console.log(`[conditioning] loss=10, reliable (ordered): ${count} of ${count} in order, sent in ${ordered.tookMs.toFixed(0)} ms`);
+    // A game using WebRTC directly: an unreliable channel (unordered, maxRetransmits 0), then an ordered one with no retransmit limit.
+    const unreliable = await openRtcPair(rtcUnreliable, hostBridge, rtcUrl(host), 'channel=unreliable', up({ lossPct: 10 }));
+    const conditioned = await seqRun(unreliable, count);
+    // The baseline, same pages, same run: the channel itself loses nothing at this pace.
+    for (const inst of unreliable.instances) await control(hostBridge, 'setNetworkConditions', { instance: inst, conditions: NO_DIRECTED_CONDITIONS });
+    for (const inst of unreliable.instances) await conditionsInForce(hostBridge, inst, { ...NO_DIRECTED_CONDITIONS });
+    const baseline = await seqRun(unreliable, count);
+    const lostPct = (run: SeqRun): number => (100 * (count - new Set(run.seqs).size)) / count;
+    console.log(
+      `[conditioning] loss=10, unreliable: ${lostPct(conditioned).toFixed(2)} % of ${count} lost (sent in ${conditioned.tookMs.toFixed(0)} ms); baseline ${lostPct(baseline).toFixed(2)} % (sent in ${baseline.tookMs.toFixed(0)} ms)`,
+    );
+    test.info().annotations.push({ type: 'loss=10 unreliable', description: `${lostPct(conditioned).toFixed(2)} % lost, baseline ${lostPct(baseline).toFixed(2)} %` });
+    for (const run of [conditioned, baseline]) {
+      expect(new Set(run.seqs).size, 'no message delivered twice').toBe(run.seqs.length);
+      expect(run.seqs.every((n) => Number.isInteger(n) && n >= 0 && n < count)).toBe(true);
+    }
+    expect(lostPct(conditioned)).toBeGreaterThanOrEqual(8.5);
+    expect(lostPct(conditioned)).toBeLessThanOrEqual(11.5);
+    expect(lostPct(baseline), 'the channel loses (almost) nothing without conditioning').toBeLessThan(1);
 
-  // Stock PeerJS 1.4.6 with `reliable: true`: it ignores the option when it
-  // opens the channel (always unordered, no retransmit limit), so nothing is
-  // lost, and a retransmitted message arrives after later ones, as it would
-  // on a real lossy network.
-  const [a, b] = [await peerjs.newPage(), await peerjs.newPage()];
-  await joinOpen(a, b, url, 'mode=plain&reliable=1');
-  for (const page of [a, b]) await conditionsInForce(hostBridge, await instanceOf(page), up({ lossPct: 10 }));
-  const peerjsCount = 2_000;
-  await sendSeqBurst(a, peerjsCount, PACING);
-  await expect.poll(async () => (await dotsTestState(b)).seqs.length, { timeout: 30_000 }).toBe(peerjsCount);
-  const peerjsSeqs = (await dotsTestState(b)).seqs;
-  expect([...peerjsSeqs].sort((x, y) => x - y)).toEqual(Array.from({ length: peerjsCount }, (_, i) => i));
-  const late = peerjsSeqs.filter((n, i) => i > 0 && n < (peerjsSeqs[i - 1] as number)).length;
-  console.log(`[conditioning] loss=10, PeerJS 1.4.6 reliable: ${peerjsCount} of ${peerjsCount} arrived, ${late} after a later one (1.4.6 channels are unordered)`);
-  for (const context of [rtcUnreliable, rtcReliable, peerjs]) await context.close();
+    const reliable = await openRtcPair(rtcReliable, hostBridge, rtcUrl(host), 'channel=reliable', up({ lossPct: 10 }));
+    const ordered = await seqRun(reliable, count);
+    expect(ordered.seqs.length, 'nothing lost on a reliable channel').toBe(count);
+    expect(ordered.seqs.every((n, i) => n === i), 'in order').toBe(true);
+    console.log(`[conditioning] loss=10, reliable (ordered): ${count} of ${count} in order, sent in ${ordered.tookMs.toFixed(0)} ms`);
+
+    // Stock PeerJS 1.4.6 with `reliable: true`: it ignores the option when it
+    // opens the channel (always unordered, no retransmit limit), so nothing is
+    // lost, and a retransmitted message arrives after later ones, as it would
+    // on a real lossy network.
+    const [a, b] = [await peerjs.newPage(), await peerjs.newPage()];
+    await joinOpen(a, b, url, 'mode=plain&reliable=1');
+    for (const page of [a, b]) await conditionsInForce(hostBridge, await instanceOf(page), up({ lossPct: 10 }));
+    const peerjsCount = 2_000;
+    await sendSeqBurst(a, peerjsCount, PACING);
+    await expect.poll(async () => (await dotsTestState(b)).seqs.length, { timeout: 30_000 }).toBe(peerjsCount);
+    const peerjsSeqs = (await dotsTestState(b)).seqs;
+    expect([...peerjsSeqs].sort((x, y) => x - y)).toEqual(Array.from({ length: peerjsCount }, (_, i) => i));
+    const late = peerjsSeqs.filter((n, i) => i > 0 && n < (peerjsSeqs[i - 1] as number)).length;
+    console.log(`[conditioning] loss=10, PeerJS 1.4.6 reliable: ${peerjsCount} of ${peerjsCount} arrived, ${late} after a later one (1.4.6 channels are unordered)`);
+    for (const context of [rtcUnreliable, rtcReliable, peerjs]) await context.close();
+  });
 });
 
-test('a cut instance: the other reports it gone within its heartbeat bound, and play resumes after restore', async ({ browser }) => {
-  const { url, bridge: hostBridge } = await hostDots();
+test('a cut instance: the other reports it gone within its heartbeat bound, and play resumes after restore', async ({ host, bridge: hostBridge, browser }) => {
+  const url = dotsUrl(host);
   const context = await browser.newContext();
   const [a, b] = [await context.newPage(), await context.newPage()];
   const { idA, idB } = await joinOpen(a, b, url, 'mode=plain&heartbeat=1');

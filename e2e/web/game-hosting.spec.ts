@@ -8,87 +8,77 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
+import type { Page } from '@playwright/test';
 import { dotsState, expectMovesSeen, joinTwoPlayers, recordTraffic } from '../fixtures/games/dots-driver.js';
-import { CLI, REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js';
+import { REPO_ROOT, runCli, type RunningHost } from '../fixtures/host.js';
+import { expect, test as base } from '../fixtures/test.js';
 
-let game: FixtureGame;
-let host: RunningHost;
-let gameUrl: string;
-/** The game's own port: each hosted game is its own origin. */
-let gamePort: number;
+interface HostedGame {
+  url: string;
+  /** The game's own port: each hosted game is its own origin. */
+  port: number;
+}
 
-test.beforeEach(async () => {
-  game = assembleDotsGame();
-  host = await startHost({ args: ['--game', game.folder] });
-  expect(host.ready.games, host.output()).toHaveLength(1);
-  gameUrl = host.ready.games[0]?.url ?? '';
-  gamePort = Number(new URL(gameUrl).port);
-  expect(gameUrl).toBe(`http://127.0.0.1:${gamePort}/`);
-  expect(gamePort).not.toBe(host.port);
+/** `game`: the dots game (a fresh copy) as `host` hosts it, at its own origin. */
+const test = base.extend<{ game: HostedGame }>({
+  game: async ({ host }, use) => {
+    expect(host.ready.games, host.output()).toHaveLength(1);
+    const url = host.ready.games[0]?.url ?? '';
+    const port = Number(new URL(url).port);
+    expect(url).toBe(`http://127.0.0.1:${port}/`);
+    expect(port).not.toBe(host.port);
+    await use({ url, port });
+  },
 });
 
-test.afterEach(async () => {
-  expect(await host.stop()).toBe(0);
-  game.remove();
-});
+test.use({ hostOptions: async ({ dotsGame }, use) => use({ args: ['--game', dotsGame.folder] }) });
 
 const gameState = dotsState;
 
-async function playTogether(a: Page, b: Page, query: string): Promise<void> {
-  const { idA, idB } = await joinTwoPlayers(a, b, gameUrl, query);
+async function playTogether(host: RunningHost, game: HostedGame, a: Page, b: Page, query: string): Promise<void> {
+  const { idA, idB } = await joinTwoPlayers(a, b, game.url, query);
   await expectMovesSeen(a, b, idA, idB);
   // The game's players are the LAN broker's clients.
   const peers = (await (await fetch(`http://127.0.0.1:${host.port}/peerjs/peers`)).json()) as string[];
   expect(peers.sort()).toEqual([idA, idB].sort());
 }
 
-function expectOnlyLanTraffic(urls: string[]): void {
+function expectOnlyLanTraffic(game: HostedGame, urls: string[]): void {
   expect(urls.length).toBeGreaterThan(0);
   for (const url of urls) {
     expect(url, 'no request may leave for a public broker').not.toMatch(/peerjs\.com|google\.com/);
     expect(new URL(url).hostname, url).toBe('127.0.0.1');
   }
   // Signaling went through the relay on the game's own origin (which registers on the LAN default broker: see playTogether).
-  expect(urls.some((url) => url.startsWith(`ws://127.0.0.1:${gamePort}/lan-party/broker/peerjs?key=peerjs`))).toBe(true);
+  expect(urls.some((url) => url.startsWith(`ws://127.0.0.1:${game.port}/lan-party/broker/peerjs?key=peerjs`))).toBe(true);
 }
 
-test('an unmodified PeerJS game with `new Peer()` plays on the LAN broker', async ({ browser }) => {
-  const context = await browser.newContext();
-  const [a, b] = [await context.newPage(), await context.newPage()];
-  const urlsA = recordTraffic(a);
-  const urlsB = recordTraffic(b);
-  await playTogether(a, b, 'mode=plain');
-  expectOnlyLanTraffic([...urlsA, ...urlsB]);
-  await context.close();
-});
+for (const [title, mode] of [
+  ['an unmodified PeerJS game with `new Peer()` plays on the LAN broker', 'plain'],
+  ['a GDevelop-style "connect to the default broker server" lands on the LAN broker', 'gdevelop'],
+] as const) {
+  test(title, async ({ host, game, browser }) => {
+    const context = await browser.newContext();
+    const [a, b] = [await context.newPage(), await context.newPage()];
+    const urlsA = recordTraffic(a);
+    const urlsB = recordTraffic(b);
+    await playTogether(host, game, a, b, `mode=${mode}`);
+    expectOnlyLanTraffic(game, [...urlsA, ...urlsB]);
+    await context.close();
+  });
+}
 
-test('a GDevelop-style "connect to the default broker server" lands on the LAN broker', async ({ browser }) => {
-  const context = await browser.newContext();
-  const [a, b] = [await context.newPage(), await context.newPage()];
-  const urlsA = recordTraffic(a);
-  const urlsB = recordTraffic(b);
-  await playTogether(a, b, 'mode=gdevelop');
-  expectOnlyLanTraffic([...urlsA, ...urlsB]);
-  await context.close();
-});
-
-test('a game that names its own broker keeps it', async ({ page }) => {
-  const other = await startHost();
-  try {
-    const urls = recordTraffic(page);
-    await page.goto(`${gameUrl}?mode=explicit&broker=127.0.0.1:${other.port}`);
-    await expect.poll(async () => (await gameState(page)).id, { timeout: 15_000 }).not.toBe('');
-    const id = (await gameState(page)).id;
-    const onOther = (await (await fetch(`http://127.0.0.1:${other.port}/peerjs/peers`)).json()) as string[];
-    const onLan = (await (await fetch(`http://127.0.0.1:${host.port}/peerjs/peers`)).json()) as string[];
-    expect(onOther).toEqual([id]);
-    expect(onLan).toEqual([]);
-    expect(urls.some((url) => url.startsWith(`ws://127.0.0.1:${other.port}/peerjs`))).toBe(true);
-  } finally {
-    await other.stop();
-  }
+test('a game that names its own broker keeps it', async ({ host, game, hosts, page }) => {
+  const other = await hosts.start();
+  const urls = recordTraffic(page);
+  await page.goto(`${game.url}?mode=explicit&broker=127.0.0.1:${other.port}`);
+  await expect.poll(async () => (await gameState(page)).id, { timeout: 15_000 }).not.toBe('');
+  const id = (await gameState(page)).id;
+  const onOther = (await (await fetch(`http://127.0.0.1:${other.port}/peerjs/peers`)).json()) as string[];
+  const onLan = (await (await fetch(`http://127.0.0.1:${host.port}/peerjs/peers`)).json()) as string[];
+  expect(onOther).toEqual([id]);
+  expect(onLan).toEqual([]);
+  expect(urls.some((url) => url.startsWith(`ws://127.0.0.1:${other.port}/peerjs`))).toBe(true);
 });
 
 /** A raw GET, so `..` and encodings reach the server as written (fetch would normalise them). */
@@ -105,10 +95,11 @@ function rawGet(port: number, rawPath: string, headers: Record<string, string> =
   });
 }
 
-test('serving is read-only and confined to the game folder', async () => {
-  const base = new URL(gameUrl).pathname;
+test('serving is read-only and confined to the game folder', async ({ host, game, dotsGame }) => {
+  const gamePort = game.port;
+  const base = new URL(game.url).pathname;
   const outside = path.join(REPO_ROOT, 'package.json');
-  fs.symlinkSync(outside, path.join(game.folder, 'escape.json'));
+  fs.symlinkSync(outside, path.join(dotsGame.folder, 'escape.json'));
   const attempts = [
     `${base}../../package.json`,
     `${base}%2e%2e/%2e%2e/package.json`,
@@ -125,11 +116,11 @@ test('serving is read-only and confined to the game folder', async () => {
   }
 
   // The page is served with the shim first in <head>; the file on disk is untouched.
-  const onDisk = fs.readFileSync(path.join(game.folder, 'index.html'), 'utf8');
+  const onDisk = fs.readFileSync(path.join(dotsGame.folder, 'index.html'), 'utf8');
   const served = await rawGet(gamePort, base);
   expect(served.status).toBe(200);
   expect(served.body).toMatch(/<head><script src="\/lan-party\/broker-shim\.js"><\/script>/);
-  expect(fs.readFileSync(path.join(game.folder, 'index.html'), 'utf8')).toBe(onDisk);
+  expect(fs.readFileSync(path.join(dotsGame.folder, 'index.html'), 'utf8')).toBe(onDisk);
   expect(onDisk).not.toContain('broker-shim');
 
   // Correct types and byte ranges (media).
@@ -152,12 +143,7 @@ test('serving is read-only and confined to the game folder', async () => {
 });
 
 test('a missing or non-game folder gives a clear error from the CLI', () => {
-  const run = (target: string) =>
-    spawnSync(process.execPath, [CLI, 'host', '--port', '0', '--host', '127.0.0.1', '--no-discovery', '--game', target], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
+  const run = (target: string) => runCli(['host', '--port', '0', '--host', '127.0.0.1', '--no-discovery', '--game', target]);
   const missing = run('/nonexistent/game-folder');
   expect(missing.status).toBe(1);
   expect(missing.stderr).toContain('No game at /nonexistent/game-folder: that folder or .zip does not exist.');
@@ -166,21 +152,20 @@ test('a missing or non-game folder gives a clear error from the CLI', () => {
   expect(notAGame.stderr).toMatch(/is not a web game: it has no index\.html/);
 });
 
-test('a .zip of a game (a zipped export folder) is hosted the same way', async ({ page }) => {
-  const zip = path.join(path.dirname(game.folder), `${path.basename(game.folder)}-export.zip`);
+test('a .zip of a game (a zipped export folder) is hosted the same way', async ({ dotsGame, hosts, page }) => {
+  const zip = path.join(path.dirname(dotsGame.folder), `${path.basename(dotsGame.folder)}-export.zip`);
   // Zipped with its folder at the top, as people usually zip an export.
-  const zipped = spawnSync('/usr/bin/python3', ['-c', 'import shutil,sys; shutil.make_archive(sys.argv[1][:-4], "zip", sys.argv[2], sys.argv[3])', zip, path.dirname(game.folder), path.basename(game.folder)], { encoding: 'utf8' });
+  const zipped = spawnSync('/usr/bin/python3', ['-c', 'import shutil,sys; shutil.make_archive(sys.argv[1][:-4], "zip", sys.argv[2], sys.argv[3])', zip, path.dirname(dotsGame.folder), path.basename(dotsGame.folder)], { encoding: 'utf8' });
   expect(zipped.status, zipped.stderr).toBe(0);
-  const zipHost = await startHost({ args: ['--game', zip] });
   try {
+    const zipHost = await hosts.start({ args: ['--game', zip] });
     const hosted = zipHost.ready.games[0];
-    expect(hosted?.name).toBe(`${path.basename(game.folder)}-export`);
+    expect(hosted?.name).toBe(`${path.basename(dotsGame.folder)}-export`);
     await page.goto(`${hosted?.url ?? ''}?mode=plain`);
     await expect.poll(async () => (await gameState(page)).id, { timeout: 15_000 }).not.toBe('');
     const peers = (await (await fetch(`http://127.0.0.1:${zipHost.port}/peerjs/peers`)).json()) as string[];
     expect(peers).toEqual([(await gameState(page)).id]);
   } finally {
-    await zipHost.stop();
     fs.rmSync(zip, { force: true });
   }
 });

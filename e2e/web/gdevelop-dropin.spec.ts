@@ -12,16 +12,17 @@
  * - with the per-game switch set to 'original', the game's own files run.
  */
 import path from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { GdevelopP2PNamespace } from '../../src-renderer/gdevelop/p2p-adapter.js';
 import { callBridge } from '../fixtures/bridge.js';
-import { REPO_ROOT, startHost, type RunningHost } from '../fixtures/host.js';
+import { REPO_ROOT, type RunningHost } from '../fixtures/host.js';
 import { P2P_LAUNCH_OPTIONS } from '../fixtures/p2p/harness.js';
-import { openDashboard } from './dashboard-helpers.js';
-
-test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
+import { expect, test } from '../fixtures/test.js';
 
 const GAME = path.join(REPO_ROOT, 'e2e/fixtures/games/gdevelop-p2p');
+
+// `host` hosts the export as it is; a test that hosts it another way starts its own (`hosts.start`).
+test.use({ launchOptions: P2P_LAUNCH_OPTIONS, hostOptions: { args: ['--game', GAME] } });
 
 /** One call on `gdjs.evtTools.p2p` ([name, ...args]), or `$set`/`$get` of a scene variable; `{ $var: name }` passes a variable. */
 type Call = [keyof GdevelopP2PNamespace | '$set' | '$get', ...unknown[]];
@@ -44,17 +45,6 @@ declare global {
     gdevelopOriginal?: { peer?: boolean; p2ptools?: boolean };
     LanPartyP2P?: unknown;
   }
-}
-
-const hosts: RunningHost[] = [];
-test.afterEach(async () => {
-  for (const h of hosts.splice(0)) expect(await h.stop()).toBe(0);
-});
-
-async function host(args: string[] = []): Promise<RunningHost> {
-  const h = await startHost({ args });
-  hosts.push(h);
-  return h;
 }
 
 function gameUrlOf(h: RunningHost): string {
@@ -379,10 +369,9 @@ const ROWS: Row[] = [
   ],
 ];
 
-test('every action, condition and expression of the seed reference, through gdjs.evtTools.p2p on our engine', async ({ browser }) => {
+test('every action, condition and expression of the seed reference, through gdjs.evtTools.p2p on our engine', async ({ host: h, browser }) => {
   test.setTimeout(120_000);
   expect(ROWS.map(([item]) => item).sort()).toEqual([...SEED_ITEMS].sort());
-  const h = await host(['--game', GAME]);
   const url = gameUrlOf(h);
   const context = await browser.newContext();
   const players: Players = { h, a: await openGame(context, url), b: await openGame(context, url), c: await openGame(context, url) };
@@ -396,9 +385,8 @@ test('every action, condition and expression of the seed reference, through gdjs
   await context.close();
 });
 
-test('two exported games exchange events while the default broker restarts, and report a page killed abruptly within 3 s', async ({ browser }) => {
+test('two exported games exchange events while the default broker restarts, and report a page killed abruptly within 3 s', async ({ host: first, browser }) => {
   test.setTimeout(90_000);
-  const first = await host(['--game', GAME]);
   const url = gameUrlOf(first);
   // Two browser contexts: two renderer processes, so crashing one leaves the other running.
   const c1 = await browser.newContext();
@@ -459,8 +447,8 @@ test('two exported games exchange events while the default broker restarts, and 
   for (const context of contexts) await context.close();
 });
 
-test("the per-game switch: 'original' serves the export's own P2P files (CLI flag and bridge), the default serves ours", async ({ browser }) => {
-  const h = await host(['--original-gdevelop-runtime', '--game', GAME]);
+test("the per-game switch: 'original' serves the export's own P2P files (CLI flag and bridge), the default serves ours", async ({ hosts, browser }) => {
+  const h = await hosts.start({ args: ['--original-gdevelop-runtime', '--game', GAME] });
   const original = gameUrlOf(h);
   const context = await browser.newContext();
   const page = await openGame(context, original);
@@ -481,9 +469,9 @@ test("the per-game switch: 'original' serves the export's own P2P files (CLI fla
   await context.close();
 });
 
-test("the Games panel's switch: off hosts the export with GDevelop's own runtime, on (default) with ours", async ({ browser }) => {
-  const h = await host();
-  const { page } = await openDashboard(browser, h);
+test("the Games panel's switch: off hosts the export with GDevelop's own runtime, on (default) with ours", async ({ hosts, dashboards }) => {
+  const h = await hosts.start();
+  const { page } = await dashboards.open(h);
   const runtimeSwitch = page.getByTestId('gdevelop-runtime');
   await expect(runtimeSwitch).toHaveAttribute('aria-checked', 'true');
   await runtimeSwitch.click();

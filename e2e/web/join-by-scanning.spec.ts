@@ -8,36 +8,24 @@
  * player's browser is simulated as in dashboard-player.spec.ts: Chromium
  * resolves `player.lan` to 127.0.0.1, and the codes must keep that address.
  */
-import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
+import type { Browser, Page, TestInfo } from '@playwright/test';
 import type { LanInstance } from '../../src-preload/contract.js';
-import { assembleDotsGame, type FixtureGame } from '../fixtures/games/assemble.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
+import type { RunningHost } from '../fixtures/host.js';
 import { P2P_LAUNCH_OPTIONS } from '../fixtures/p2p/harness.js';
 import { decodeQrCode } from '../fixtures/qr-decode.js';
-import { closeAll, dismissWelcome, expectNoProblems, onlineId, openDashboard, saveScreenshot, type Dashboard } from './dashboard-helpers.js';
+import { expect, test } from '../fixtures/test.js';
+import { closeAll, dismissWelcome, expectNoProblems, onlineId, saveScreenshot, type Dashboard } from './dashboard-helpers.js';
 
 const PLAYER_HOSTNAME = 'player.lan';
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 test.use({
   launchOptions: { ...P2P_LAUNCH_OPTIONS, args: [...P2P_LAUNCH_OPTIONS.args, `--host-resolver-rules=MAP ${PLAYER_HOSTNAME} 127.0.0.1`] },
-});
-
-let host: RunningHost;
-let game: FixtureGame;
-
-test.beforeEach(async () => {
-  game = assembleDotsGame();
-  host = await startHost({ args: ['--game', game.folder] });
-});
-
-test.afterEach(async () => {
-  expect(await host.stop()).toBe(0);
-  game.remove();
+  hostOptions: async ({ dotsGame }, use) => use({ args: ['--game', dotsGame.folder] }),
 });
 
 /** This host as it advertises itself to the LAN (`/api/lan`, what browsers and other instances read). */
-async function advertisedSelf(): Promise<LanInstance> {
+async function advertisedSelf(host: RunningHost): Promise<LanInstance> {
   const lan = (await (await fetch(`${host.url}api/lan`)).json()) as { instances: LanInstance[] };
   const self = lan.instances.find((instance) => instance.self);
   if (!self?.address) throw new Error('the host advertises no address');
@@ -75,12 +63,12 @@ async function scanCode(page: Page, testId: string, expectedText: string): Promi
   return decoded;
 }
 
-test("the dashboard's code opens this host's page, and every panel of it fits a 375 px phone", async ({ browser }, testInfo: TestInfo) => {
-  const self = await advertisedSelf();
+test("the dashboard's code opens this host's page, and every panel of it fits a 375 px phone", async ({ host, dashboards, browser }, testInfo: TestInfo) => {
+  const self = await advertisedSelf(host);
   const advertised = `http://${self.address}:${self.httpPort}/`;
   // Bound to loopback with discovery off: loopback is all this host advertises.
   expect(advertised).toBe(host.url);
-  const desk = await openDashboard(browser, host);
+  const desk = await dashboards.open(host);
   let phone: Dashboard | null = null;
   try {
     await onlineId(desk.page);
@@ -125,17 +113,17 @@ test("the dashboard's code opens this host's page, and every panel of it fits a 
     expect(await horizontalScroll(page), 'the settings scroll the page sideways on a phone').toBeLessThanOrEqual(0);
     expectNoProblems(desk, phone);
   } finally {
-    await closeAll(desk, ...(phone ? [phone] : []));
+    if (phone) await closeAll(phone);
   }
 });
 
-test("a hosted game's code opens the game at its own port, and the game page opens on a phone", async ({ browser }, testInfo) => {
-  const self = await advertisedSelf();
+test("a hosted game's code opens the game at its own port, and the game page opens on a phone", async ({ host, dashboards, browser }, testInfo) => {
+  const self = await advertisedSelf(host);
   const gamePort = self.games[0]?.port ?? 0;
   expect(gamePort).not.toBe(0);
   expect(gamePort).not.toBe(host.port);
   const advertised = `http://${self.address}:${gamePort}/`;
-  const desk = await openDashboard(browser, host);
+  const desk = await dashboards.open(host);
   let phone: Dashboard | null = null;
   try {
     await onlineId(desk.page);
@@ -158,22 +146,18 @@ test("a hosted game's code opens the game at its own port, and the game page ope
     testInfo.annotations.push({ type: 'game layout', description: note });
     console.log(note);
   } finally {
-    await closeAll(desk, ...(phone ? [phone] : []));
+    if (phone) await closeAll(phone);
   }
 });
 
-test("a player's codes keep the address the player used: the page's and the game's", async ({ browser }) => {
-  const self = await advertisedSelf();
+test("a player's codes keep the address the player used: the page's and the game's", async ({ host, dashboards }) => {
+  const self = await advertisedSelf(host);
   const gamePort = self.games[0]?.port ?? 0;
-  const player = await openDashboard(browser, { ...host, url: `http://${PLAYER_HOSTNAME}:${host.port}/` });
-  try {
-    await onlineId(player.page);
-    const page = `http://${PLAYER_HOSTNAME}:${host.port}/`;
-    expect(await scanCode(player.page, 'join-qr', page)).toBe(page);
-    const gameUrl = `http://${PLAYER_HOSTNAME}:${gamePort}/`;
-    expect(await scanCode(player.page, 'game-qr', gameUrl)).toBe(gameUrl);
-    expectNoProblems(player);
-  } finally {
-    await closeAll(player);
-  }
+  const player = await dashboards.open({ ...host, url: `http://${PLAYER_HOSTNAME}:${host.port}/` });
+  await onlineId(player.page);
+  const page = `http://${PLAYER_HOSTNAME}:${host.port}/`;
+  expect(await scanCode(player.page, 'join-qr', page)).toBe(page);
+  const gameUrl = `http://${PLAYER_HOSTNAME}:${gamePort}/`;
+  expect(await scanCode(player.page, 'game-qr', gameUrl)).toBe(gameUrl);
+  expectNoProblems(player);
 });

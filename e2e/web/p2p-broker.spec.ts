@@ -3,16 +3,16 @@
  * failover when the LAN's default moves to another host (two real headless
  * hosts): same id re-registered, data channels untouched, no event lost.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { BrokerEndpoint } from '../../src-preload/contract.js';
 import type { FixtureServer } from '../fixtures/fixture-origin.js';
-import { startHost, type RunningHost } from '../fixtures/host.js';
+import type { RunningHost } from '../fixtures/host.js';
 import { connectEngines, openEngine, P2P_LAUNCH_OPTIONS, startP2PFixtures } from '../fixtures/p2p/harness.js';
+import { expect, test, type Hosts } from '../fixtures/test.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
 let fixtures: FixtureServer;
-const hosts: RunningHost[] = [];
 
 test.beforeAll(async () => {
   fixtures = await startP2PFixtures();
@@ -22,18 +22,7 @@ test.afterAll(async () => {
   await fixtures.close();
 });
 
-test.afterEach(async () => {
-  for (const h of hosts.splice(0)) await h.stop();
-});
-
-async function host(): Promise<RunningHost> {
-  const h = await startHost();
-  hosts.push(h);
-  return h;
-}
-
-test('use default broker: the LAN default from /api/lan (empty-path and empty-key fixes on the custom form)', async ({ context }) => {
-  const a = await host();
+test('use default broker: the LAN default from /api/lan (empty-path and empty-key fixes on the custom form)', async ({ host: a, context }) => {
   const page = await openEngine(context, fixtures, a.url.replace(/\/$/, ''));
   await page.evaluate(() => {
     window.lp.engine.overrideId('dflt-1');
@@ -86,21 +75,32 @@ async function onDefaultBroker(endpoint: BrokerEndpoint, ...players: [Page, stri
   }
 }
 
-test('broker failover: same id on the new default, data channels kept, no event lost', async ({ context }) => {
-  const hostA = await host();
-  const hostB = await host();
+/** Two hosts, A (the LAN's default broker) and B, and two engines registered on A under `ids` and connected to each other. */
+async function connectedOnA(hosts: Hosts, context: BrowserContext, [id1, id2]: [string, string]) {
+  // Started together, as neither needs the other: two hosts start and stop in ~0.5 s so, ~0.8 s one after the other (measured here).
+  const [hostA, hostB] = await Promise.all([hosts.start(), hosts.start()]);
   const p1 = await openEngine(context, fixtures);
   const p2 = await openEngine(context, fixtures);
-  await onDefaultBroker(hostA.brokerEndpoint, [p1, 'fo-1'], [p2, 'fo-2']);
-  await connectEngines(p1, p2, 'fo-2', 'fo-1');
+  await onDefaultBroker(hostA.brokerEndpoint, [p1, id1], [p2, id2]);
+  await connectEngines(p1, p2, id2, id1);
+  return { hostA, hostB, p1, p2 };
+}
+
+/** The LAN's default moves to `host`: each page's engine is re-registered there. */
+async function defaultMovesTo(host: RunningHost, ...pages: Page[]): Promise<void> {
+  for (const page of pages) await page.evaluate((endpoint) => window.lp.source.set(endpoint), host.brokerEndpoint);
+  for (const page of pages) {
+    await page.waitForFunction((port) => window.lp.engine.isReady() && window.lp.engine.getStats().broker?.port === port, host.port);
+  }
+}
+
+test('broker failover: same id on the new default, data channels kept, no event lost', async ({ hosts, context }) => {
+  const { hostA, hostB, p1, p2 } = await connectedOnA(hosts, context, ['fo-1', 'fo-2']);
 
   // Events flow both ways for ~3 s while the LAN's default moves from A to B and A goes away.
   const streams = Promise.all([stream(p1, 'seq', 300, 10), stream(p2, 'back', 300, 10)]);
   await p1.waitForTimeout(500);
-  for (const page of [p1, p2]) await page.evaluate((endpoint) => window.lp.source.set(endpoint), hostB.brokerEndpoint);
-  for (const page of [p1, p2]) {
-    await page.waitForFunction((port) => window.lp.engine.isReady() && window.lp.engine.getStats().broker?.port === port, hostB.port);
-  }
+  await defaultMovesTo(hostB, p1, p2);
   expect(await hostA.stop()).toBe(0);
   await streams;
 
@@ -128,22 +128,14 @@ test('broker failover: same id on the new default, data channels kept, no event 
   await connectEngines(p3, p1, 'fo-1', p3Id);
 });
 
-test('the default broker vanishes before the election moves: the engine follows once it does', async ({ context }) => {
-  const hostA = await host();
-  const hostB = await host();
-  const p1 = await openEngine(context, fixtures);
-  const p2 = await openEngine(context, fixtures);
-  await onDefaultBroker(hostA.brokerEndpoint, [p1, 'fo-3'], [p2, 'fo-4']);
-  await connectEngines(p1, p2, 'fo-4', 'fo-3');
+test('the default broker vanishes before the election moves: the engine follows once it does', async ({ hosts, context }) => {
+  const { hostA, hostB, p1, p2 } = await connectedOnA(hosts, context, ['fo-3', 'fo-4']);
   expect(await hostA.stop()).toBe(0);
   await p1.waitForFunction(() => !window.lp.engine.isReady());
   // The data channel does not depend on the broker.
   await p1.evaluate(() => window.lp.engine.triggerEvent('during', 'outage'));
   await p2.waitForFunction(() => window.lp.log.events.some((e) => e.name === 'during'));
-  for (const page of [p1, p2]) await page.evaluate((endpoint) => window.lp.source.set(endpoint), hostB.brokerEndpoint);
-  for (const page of [p1, p2]) {
-    await page.waitForFunction((port) => window.lp.engine.isReady() && window.lp.engine.getStats().broker?.port === port, hostB.port);
-  }
+  await defaultMovesTo(hostB, p1, p2);
   expect(await p1.evaluate(() => window.lp.engine.getId())).toBe('fo-3');
   expect(await p1.evaluate(() => window.lp.log.disconnected.length)).toBe(0);
   await p2.evaluate(() => window.lp.engine.triggerEvent('after', 'failover'));

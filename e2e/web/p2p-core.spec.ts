@@ -3,20 +3,22 @@
  * standalone engine bundle, signaling through the real headless host's broker.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { connectEngines, waitForEngineLinks, openEngine, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
+import { connectEngines, waitForEngineLinks, openConnectedEngines, openEngine, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
 const env = useP2PEnvironment();
 
-/** Two registered engines, a connected to b. */
-async function pair(context: BrowserContext, aId: string, bId: string): Promise<[Page, Page]> {
-  const a = await openEngine(context, env.fixtures);
-  const b = await openEngine(context, env.fixtures);
-  await register(a, env.host.brokerEndpoint, aId);
-  await register(b, env.host.brokerEndpoint, bId);
-  await connectEngines(a, b, bId, aId);
-  return [a, b];
+/** Two registered engines in `context`, a connected to b. */
+function pair(context: BrowserContext, aId: string, bId: string): Promise<[Page, Page]> {
+  return openConnectedEngines([context, context], env.fixtures, env.host.brokerEndpoint, [aId, bId]);
+}
+
+/** `a` leaves every peer (`disconnectFromAllPeers`) or every peer and the broker (`disconnectFromAll`): `b` sees it once, `a` keeps no peer. */
+async function disconnectEveryPeer(a: Page, b: Page, method: 'disconnectFromAllPeers' | 'disconnectFromAll', stillReady: boolean): Promise<void> {
+  await a.evaluate((m) => window.lp.engine[m](), method);
+  await b.waitForFunction(() => window.lp.log.disconnected.length === 1);
+  expect(await a.evaluate(() => [window.lp.engine.isReady(), window.lp.engine.getConnectedPeers().length])).toEqual([stillReady, 0]);
 }
 
 test('connect by id: both sides see the peer, with direction; the frame API reports incoming only', async ({ context }) => {
@@ -197,9 +199,7 @@ test('disconnect from a peer: both sides report it once; the other peers stay', 
 
 test('disconnect from all peers keeps the broker link; new connections still work', async ({ context }) => {
   const [a, b] = await pair(context, 'core-a5', 'core-b5');
-  await a.evaluate(() => window.lp.engine.disconnectFromAllPeers());
-  await b.waitForFunction(() => window.lp.log.disconnected.length === 1);
-  expect(await a.evaluate(() => [window.lp.engine.isReady(), window.lp.engine.getConnectedPeers().length])).toEqual([true, 0]);
+  await disconnectEveryPeer(a, b, 'disconnectFromAllPeers', true);
   await connectEngines(a, b, 'core-b5', 'core-a5');
 });
 
@@ -228,9 +228,7 @@ test('disconnect from broker: data channels keep working, not ready, id kept, no
 
 test('disconnect from all: every connection and the broker link; nothing is re-created', async ({ context }) => {
   const [a, b] = await pair(context, 'core-a7', 'core-b7');
-  await a.evaluate(() => window.lp.engine.disconnectFromAll());
-  await b.waitForFunction(() => window.lp.log.disconnected.length === 1);
-  expect(await a.evaluate(() => [window.lp.engine.isReady(), window.lp.engine.getConnectedPeers().length])).toEqual([false, 0]);
+  await disconnectEveryPeer(a, b, 'disconnectFromAll', false);
   await a.waitForTimeout(1_500);
   expect(await a.evaluate(() => [window.lp.engine.isReady(), window.lp.log.ready.length])).toEqual([false, 1]);
   // b cannot reach a any more through the broker: the id is free.
@@ -304,13 +302,9 @@ test('bad input never throws out of a public method', async ({ context }) => {
 });
 
 test('a page closed abruptly is reported disconnected within 3 s, once', async ({ context, browser }) => {
-  const a = await openEngine(context, env.fixtures);
   // b lives in its own browser context, hence its own renderer process: crashing it must not take a down.
   const other = await browser.newContext();
-  const b = await openEngine(other, env.fixtures);
-  await register(a, env.host.brokerEndpoint, 'core-a8');
-  await register(b, env.host.brokerEndpoint, 'core-b8');
-  await connectEngines(a, b, 'core-b8', 'core-a8');
+  const [a, b] = await openConnectedEngines([context, other], env.fixtures, env.host.brokerEndpoint, ['core-a8', 'core-b8']);
   const c = await openEngine(context, env.fixtures);
   await register(c, env.host.brokerEndpoint, 'core-c8');
   await connectEngines(c, a, 'core-a8', 'core-c8');

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { connectEngines, waitForEngineLinks, openEngine, openStock, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
+import { waitForEngineLinks, openConnectedEngines, openEngine, openStock, P2P_LAUNCH_OPTIONS, register, useP2PEnvironment } from '../fixtures/p2p/harness.js';
 
 test.use({ launchOptions: P2P_LAUNCH_OPTIONS });
 
@@ -84,13 +84,9 @@ async function ownBrowser(): Promise<OwnBrowser> {
 }
 
 test('an engine peer whose Chromium is killed is reported within 3 s, once', async ({ context }) => {
-  const a = await openEngine(context, env.fixtures);
   const other = await ownBrowser();
   try {
-    const b = await openEngine(other.context, env.fixtures);
-    await register(a, env.host.brokerEndpoint, 'live-a1');
-    await register(b, env.host.brokerEndpoint, 'live-b1');
-    await connectEngines(a, b, 'live-b1', 'live-a1');
+    const [a, b] = await openConnectedEngines([context, other.context], env.fixtures, env.host.brokerEndpoint, ['live-a1', 'live-b1']);
     await waitForEngineLinks(a, b);
     // Settle: the link has carried pings and their acknowledgements for a while.
     await a.waitForTimeout(1_500);
@@ -125,13 +121,9 @@ async function stall(page: Page, ms: number): Promise<void> {
 }
 
 test('a peer whose main thread stalls for 5 s is not reported, and the link carries events again after', async ({ context, browser }) => {
-  const a = await openEngine(context, env.fixtures);
   // b in its own context (own renderer process): its stall must not freeze a's page.
   const other = await browser.newContext();
-  const b = await openEngine(other, env.fixtures);
-  await register(a, env.host.brokerEndpoint, 'live-a2');
-  await register(b, env.host.brokerEndpoint, 'live-b2');
-  await connectEngines(a, b, 'live-b2', 'live-a2');
+  const [a, b] = await openConnectedEngines([context, other], env.fixtures, env.host.brokerEndpoint, ['live-a2', 'live-b2']);
   await waitForEngineLinks(a, b);
   await a.waitForTimeout(1_000);
 
@@ -202,12 +194,8 @@ test('a stock PeerJS 1.5 peer whose Chromium is killed is reported within 6 s; i
 
 test('a 5,000 events/s stream for 60 s: no false report on either side', async ({ context, browser }) => {
   test.setTimeout(150_000);
-  const a = await openEngine(context, env.fixtures);
   const other = await browser.newContext();
-  const b = await openEngine(other, env.fixtures);
-  await register(a, env.host.brokerEndpoint, 'live-a4');
-  await register(b, env.host.brokerEndpoint, 'live-b4');
-  await connectEngines(a, b, 'live-b4', 'live-a4');
+  const [a, b] = await openConnectedEngines([context, other], env.fixtures, env.host.brokerEndpoint, ['live-a4', 'live-b4']);
   await waitForEngineLinks(a, b);
 
   // 50 events every 10 ms for 60 s, bounded in count (300,000) and time (60 s); the receiver only counts them.

@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTimersInEachTest } from '../../src-preload/testing/fake-timers.js';
 import { ChangeCoalescer } from './change-coalescer.js';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('ChangeCoalescer', () => {
   it('folds a burst of changes into one notification per interval', () => {

@@ -4,38 +4,18 @@
  * under the names the mDNS record would carry, and drops a stopped game.
  * The mDNS side (re-announce and withdrawal) is proven in e2e/lan/game-advertising.spec.ts.
  */
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach, gameFolder as testGameFolder } from '../testing/cleanups.js';
+import { startLoopbackHost } from '../testing/loopback-host.js';
 import { PROTOCOL_VERSION } from './discovery/txt.js';
 import { GAME_PORT_ATTEMPTS } from './games/game-origin.js';
-import type { HostChange } from './lan-host.js';
-import { LanHost } from './lan-host.js';
+import type { HostChange, LanHost } from './lan-host.js';
 import { defaultSettings } from './settings.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function gameFolder(name: string): string {
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-lanhost-test-'));
-  cleanups.push(() => fs.rmSync(parent, { recursive: true, force: true }));
-  const folder = path.join(parent, name);
-  fs.mkdirSync(folder);
-  fs.writeFileSync(path.join(folder, 'index.html'), '<!doctype html><title>t</title>');
-  return folder;
-}
-
-async function startHost(): Promise<LanHost> {
-  const settings = { ...defaultSettings(), discovery: false, broker: { ...defaultSettings().broker, port: 0 } };
-  const host = new LanHost({ mode: 'headless', settings, bindHost: '127.0.0.1', shimFile: '/nonexistent/shim.js', notifyIntervalMs: 5 });
-  cleanups.push(() => host.stop());
-  await host.start();
-  return host;
-}
+const cleanups = cleanupsAfterEach();
+const gameFolder = (name: string): string => testGameFolder(cleanups, 'lan-party-lanhost-test-', name, '<!doctype html><title>t</title>');
+const startHost = (): Promise<LanHost> => startLoopbackHost(cleanups, { notifyIntervalMs: 5 });
 
 const selfGames = (host: LanHost) => host.getLanState().instances.find((instance) => instance.self)?.games;
 
@@ -73,10 +53,7 @@ describe('LanHost: hosted games in the LAN state', () => {
     const probe = net.createServer();
     const free = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port)));
     await new Promise((resolve) => probe.close(resolve));
-    const settings = { ...defaultSettings(), discovery: false, broker: { ...defaultSettings().broker, port: free } };
-    const host = new LanHost({ mode: 'headless', settings, bindHost: '127.0.0.1', shimFile: '/nonexistent/shim.js' });
-    cleanups.push(() => host.stop());
-    await host.start();
+    const host = await startLoopbackHost(cleanups, { settings: { ...defaultSettings(), discovery: false, broker: { ...defaultSettings().broker, port: free } } });
     const port = host.port ?? 0;
     const game = await host.hostGame(gameFolder('Fixed'));
     // The first free one after the host's (a port held by another program is skipped).

@@ -5,11 +5,12 @@
  * computed in model/ (pure, unit-tested); this component keeps the per-tile
  * state (reload generation, killed, muted) and the focus.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { BenchParentMessage } from '../../src-preload/game-agent-protocol';
 import { EmptyState } from '../dashboard/components/EmptyState';
 import { gameOrigin, type BenchParams } from './model/bench-params';
-import type { BenchSession, PresetPick } from './model/bench-session';
+import type { PresetPick } from './model/bench-instances';
+import type { BenchSession } from './model/bench-session';
 import { cycleFocus, parseFrameMessage } from './model/focus-cycle';
 import { DEFAULT_ASPECT, layoutGrid, sanitizeAspect, type Size } from './model/grid-layout';
 import { BenchTile, TILE_LABEL_HEIGHT, type TileState } from './BenchTile';
@@ -86,8 +87,11 @@ function Bench({ session, params, origin, gameName, problem }: BenchProps) {
   const lastFocused = useRef<number | null>(null);
   const aspectKnown = useRef(false);
   const gridRef = useRef<HTMLDivElement | null>(null);
+  // What event handlers read of the tiles (kept current after each render, never written during one).
   const tilesRef = useRef(tiles);
-  tilesRef.current = tiles;
+  useLayoutEffect(() => {
+    tilesRef.current = tiles;
+  }, [tiles]);
 
   // The grid area follows the window (and the timeline's width).
   useEffect(() => {

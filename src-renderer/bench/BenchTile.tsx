@@ -6,12 +6,11 @@
  */
 import { memo } from 'react';
 import type { GameInstance } from '../../src-preload/game-agent-protocol';
-import { NETWORK_PRESETS, findPreset } from '../../src-preload/network-conditions';
-import { describeLinks, describeRtt, linkSummary, medianRtt, presetChoice, presetName } from './model/bench-instances';
+import { describeLinks, describeRtt, linkSummary, medianRtt, presetChoice, presetName, presetPick, type PresetPick } from './model/bench-instances';
 import { instanceUrl } from './model/bench-params';
-import type { PresetPick } from './model/bench-session';
 import { colourOf } from './model/bench-timeline';
 import type { TileRect } from './model/grid-layout';
+import { PresetOptions } from './PresetOptions';
 
 /** Two lines of label above each frame (bench.css sizes .bench-tile-label to it). */
 export const TILE_LABEL_HEIGHT = 52;
@@ -111,26 +110,16 @@ export const BenchTile = memo(function BenchTile({ tile, rect, origin, query, be
           </button>
           <select
             className="input bench-select"
-            value={choice === 'custom' ? 'custom' : choice}
+            value={choice}
             disabled={!instance || tile.killed}
             onChange={(event) => {
-              const value = event.target.value;
-              if (value === 'none' || findPreset(value)) actions.preset(index, value as PresetPick);
+              const pick = presetPick(event.target.value);
+              if (pick) actions.preset(index, pick);
             }}
             aria-label={`Network preset of instance ${index}`}
             data-testid="tile-preset"
           >
-            <option value="none">No conditions</option>
-            {NETWORK_PRESETS.map((preset) => (
-              <option key={preset.id} value={preset.id}>
-                {preset.label}
-              </option>
-            ))}
-            {choice === 'custom' && (
-              <option value="custom" disabled>
-                Custom
-              </option>
-            )}
+            <PresetOptions custom={choice === 'custom'} />
           </select>
         </div>
       </div>

@@ -1,7 +1,7 @@
 /** The bench's header: what is running, the bench-wide controls, and any note or problem. */
 import { useId, useState } from 'react';
-import { NETWORK_PRESETS, findPreset } from '../../src-preload/network-conditions';
-import type { PresetPick } from './model/bench-session';
+import { presetPick, type PresetPick } from './model/bench-instances';
+import { PresetOptions } from './PresetOptions';
 
 interface Props {
   gameName: string;
@@ -40,19 +40,14 @@ export function BenchToolbar({ gameName, count, countNote, problem, allMuted, on
           className="input bench-select"
           value={preset}
           onChange={(event) => {
-            const value = event.target.value;
-            if (value !== 'none' && !findPreset(value)) return;
-            setPreset(value as PresetPick);
-            onPresetAll(value as PresetPick);
+            const pick = presetPick(event.target.value);
+            if (!pick) return;
+            setPreset(pick);
+            onPresetAll(pick);
           }}
           data-testid="bench-preset-all"
         >
-          <option value="none">No conditions</option>
-          {NETWORK_PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
+          <PresetOptions />
         </select>
         <a className="btn btn-small btn-ghost" href="./index.html">
           Dashboard

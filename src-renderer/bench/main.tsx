@@ -30,7 +30,7 @@ const root = document.getElementById('app');
 if (!root) throw new Error('missing #app');
 
 const params = parseBenchParams(window.location.search);
-const session = new BenchSession(getBridge(controlToken).api, newBenchId());
+const session = new BenchSession(getBridge(controlToken).api, params.gameId, newBenchId());
 session.start();
 window.addEventListener('pagehide', () => session.stop());
 

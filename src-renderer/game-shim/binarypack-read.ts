@@ -95,6 +95,13 @@ class Reader {
     return out;
   }
 
+  /** The value of a size-prefixed type; `kind` is its even type byte (0xd8 string, 0xda raw, 0xdc array, 0xde map). */
+  private sized(kind: number, size: number, depth: number): unknown {
+    if (kind === 0xd8) return this.string(size);
+    if (kind === 0xda) return this.raw(size);
+    return kind === 0xdc ? this.array(size, depth) : this.map(size, depth);
+  }
+
   value(depth = 0): unknown {
     if (depth > MAX_DEPTH || ++this.items > MAX_ITEMS) throw new Overrun();
     const type = this.u8();
@@ -104,52 +111,15 @@ class Reader {
     if ((type ^ 0xb0) <= 0x0f) return this.string(type ^ 0xb0);
     if ((type ^ 0x90) <= 0x0f) return this.array(type ^ 0x90, depth);
     if ((type ^ 0x80) <= 0x0f) return this.map(type ^ 0x80, depth);
-    switch (type) {
-      case 0xc0:
-        return null;
-      case 0xc2:
-        return false;
-      case 0xc3:
-        return true;
-      case 0xca:
-        return this.float(4);
-      case 0xcb:
-        return this.float(8);
-      case 0xcc:
-        return this.uint(1);
-      case 0xcd:
-        return this.uint(2);
-      case 0xce:
-        return this.uint(4);
-      case 0xcf:
-        return this.uint(8);
-      case 0xd0:
-        return this.int(1);
-      case 0xd1:
-        return this.int(2);
-      case 0xd2:
-        return this.int(4);
-      case 0xd3:
-        return this.int(8);
-      case 0xd8:
-        return this.string(this.uint(2));
-      case 0xd9:
-        return this.string(this.uint(4));
-      case 0xda:
-        return this.raw(this.uint(2));
-      case 0xdb:
-        return this.raw(this.uint(4));
-      case 0xdc:
-        return this.array(this.uint(2), depth);
-      case 0xdd:
-        return this.array(this.uint(4), depth);
-      case 0xde:
-        return this.map(this.uint(2), depth);
-      case 0xdf:
-        return this.map(this.uint(4), depth);
-      default:
-        return undefined;
-    }
+    if (type === 0xc0) return null;
+    if (type === 0xc2 || type === 0xc3) return type === 0xc3;
+    if (type === 0xca || type === 0xcb) return this.float(type === 0xca ? 4 : 8);
+    // 0xcc-0xcf: unsigned, 0xd0-0xd3: signed integers; the low two bits give the width (1, 2, 4 or 8 bytes).
+    if (type >= 0xcc && type <= 0xcf) return this.uint(2 ** (type & 3));
+    if (type >= 0xd0 && type <= 0xd3) return this.int(2 ** (type & 3));
+    // 0xd8-0xdf: a string, raw, array or map (in pairs of types), its size in 2 bytes (even type) or 4 (odd).
+    if (type >= 0xd8 && type <= 0xdf) return this.sized(type & 0xfe, this.uint(type & 1 ? 4 : 2), depth);
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_CONDITIONS, type NetworkConditions } from '../../src-preload/network-conditions';
-import { ConditionQueue, MAX_RETRANSMITS, RETRANSMIT_FLOOR_MS, seededRandom, type ChannelKind, type QueueSettings } from './condition-queue';
+import { ConditionQueue, MAX_RETRANSMITS, RETRANSMIT_FLOOR_MS, type ChannelKind, type QueueSettings } from './condition-queue';
+import { seededRandom } from './seeded-random';
 
 const UNRELIABLE: ChannelKind = { ordered: false, lossless: false };
 const RELIABLE: ChannelKind = { ordered: true, lossless: true };

@@ -83,18 +83,6 @@ export function retransmitDelayMs(c: NetworkConditions): number {
   return 2 * c.latencyMs + RETRANSMIT_FLOOR_MS;
 }
 
-/** A small seeded generator (mulberry32), for tests and reproducible runs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export class ConditionQueue<T> {
   private held: Held<T>[] = [];
   private head = 0;

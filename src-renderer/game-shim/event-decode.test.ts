@@ -4,7 +4,7 @@
  */
 import { util as util15 } from 'peerjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeMessage, messageBytes, utf8Bytes } from './event-decode';
+import { decodeMessage, messageBytes } from './event-decode';
 
 const limits = { maxNameChars: 64, maxDataChars: 256, maxEventsPerFrame: 200 };
 const move = { eventName: 'move', data: '{"x":40,"y":150}' };
@@ -107,7 +107,7 @@ describe('decodeMessage: every PeerJS serialization', () => {
 
 describe('sizes', () => {
   it('counts UTF-8 bytes on the wire', () => {
-    expect(utf8Bytes('aé✓😀')).toBe(1 + 2 + 3 + 4);
+    expect(messageBytes('aé✓😀')).toBe(1 + 2 + 3 + 4);
     expect(messageBytes('aé')).toBe(3);
     expect(messageBytes(new ArrayBuffer(10))).toBe(10);
     expect(messageBytes(new Uint16Array(4))).toBe(8);

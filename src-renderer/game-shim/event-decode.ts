@@ -13,6 +13,7 @@
  * match on `{"eventName":"…","data":…`; BinaryPack through the bounded reader.
  * Never throws: a frame that is none of these is a message with no event.
  */
+import { utf8Length } from '../p2p/utf8.js';
 import { readBinaryPack, type BinaryValue } from './binarypack-read.js';
 
 export interface SeenEvent {
@@ -39,24 +40,9 @@ export interface DecodedFrame {
 const FULL_PARSE_CHARS = 16 * 1024;
 const PREFIX_CHARS = 1024;
 
-/** UTF-8 length of a string, without allocating. */
-export function utf8Bytes(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      n += 4;
-      i += 1;
-    } else n += 3;
-  }
-  return n;
-}
-
 /** Size on the wire of what `RTCDataChannel.send` takes (or a message event carries). */
 export function messageBytes(data: unknown): number {
-  if (typeof data === 'string') return utf8Bytes(data);
+  if (typeof data === 'string') return utf8Length(data);
   if (data instanceof ArrayBuffer) return data.byteLength;
   if (ArrayBuffer.isView(data)) return data.byteLength;
   if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
@@ -159,7 +145,7 @@ function fromBinary(view: Uint8Array, limits: DecodeLimits): DecodedFrame {
 /** Decodes a message as sent by the game or received from the other side. */
 export function decodeMessage(data: unknown, limits: DecodeLimits): DecodedFrame {
   try {
-    if (typeof data === 'string') return fromText(data, utf8Bytes(data), limits);
+    if (typeof data === 'string') return fromText(data, utf8Length(data), limits);
     if (data instanceof ArrayBuffer) return fromBinary(new Uint8Array(data), limits);
     if (ArrayBuffer.isView(data)) return fromBinary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), limits);
   } catch {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_LIMITS } from '../../src-preload/game-agent-protocol';
-import { utf8Bytes } from './event-decode';
+import { utf8Length } from '../p2p/utf8';
 import { OTHER_LINK, OTHER_NAME, Telemetry } from './telemetry';
 
 const noPeer = (): null => null;
@@ -82,7 +82,7 @@ describe('Telemetry reports', () => {
     for (let i = 0; i < AGENT_LIMITS.maxEventsPerReport; i += 1) telemetry.count(link, 'in', i, 10, [{ name: 'n'.repeat(100), data: nasty }]);
     const report = telemetry.buildReport(noPeer, null);
     expect(report).not.toBeNull();
-    expect(utf8Bytes(JSON.stringify(report))).toBeLessThanOrEqual(AGENT_LIMITS.maxMessageBytes);
+    expect(utf8Length(JSON.stringify(report))).toBeLessThanOrEqual(AGENT_LIMITS.maxMessageBytes);
     expect((report?.events.length ?? 0) + (report?.droppedEvents ?? 0)).toBe(AGENT_LIMITS.maxEventsPerReport);
     expect(report?.droppedEvents).toBeGreaterThan(0);
     expect(report?.events[0]?.name).toHaveLength(AGENT_LIMITS.maxEventNameChars);

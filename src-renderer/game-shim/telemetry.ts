@@ -16,7 +16,8 @@
  * (events are left out, and counted, until it fits maxMessageBytes).
  */
 import { AGENT_LIMITS, type AgentMessage, type CandidateKind, type EventNameReport, type EventReport, type LinkReport, type LinkState } from '../../src-preload/game-agent-protocol.js';
-import { utf8Bytes, type SeenEvent } from './event-decode.js';
+import { utf8Length } from '../p2p/utf8.js';
+import type { SeenEvent } from './event-decode.js';
 
 export const OTHER_NAME = '(other)';
 export const OTHER_LINK = 'other';
@@ -198,11 +199,11 @@ export class Telemetry {
     let events = this.events;
     this.events = [];
     const fixed: Report = { type: 'report', links, events: [], names, droppedEvents: 0, peerId: this.peerId };
-    const budget = this.limits.maxMessageBytes - utf8Bytes(JSON.stringify(fixed)) - REPORT_OVERHEAD_BYTES;
+    const budget = this.limits.maxMessageBytes - utf8Length(JSON.stringify(fixed)) - REPORT_OVERHEAD_BYTES;
     let used = 0;
     let keep = 0;
     for (; keep < events.length; keep += 1) {
-      used += utf8Bytes(JSON.stringify(events[keep])) + 1;
+      used += utf8Length(JSON.stringify(events[keep])) + 1;
       if (used > budget) break;
     }
     if (keep < events.length) {

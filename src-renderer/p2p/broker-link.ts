@@ -32,7 +32,8 @@ const OWN_ID_RETRY_DELAY_MS = 300;
 /** @internal */
 export type PeerFactory = (id: string, options: PeerOptions) => Peer;
 
-interface Signal {
+/** One registration on a broker: its PeerJS `Peer` (the signaling socket) and how it came to be. */
+interface Registration {
   peer: Peer;
   endpoint: BrokerEndpoint;
   viaDefault: boolean;
@@ -55,7 +56,7 @@ export interface BrokerLinkHost {
 }
 
 export class BrokerLink {
-  private signal: Signal | null = null;
+  private registration: Registration | null = null;
   private isOpen = false;
   private ownIdValue = '';
   private pendingId: string | null = null;
@@ -93,19 +94,19 @@ export class BrokerLink {
 
   /** The broker we are registered (or registering) on. */
   get endpoint(): BrokerEndpoint | null {
-    return this.signal ? { ...this.signal.endpoint } : null;
+    return this.registration ? { ...this.registration.endpoint } : null;
   }
 
   /** `peerId` is us (registered, or registering). */
   isSelf(peerId: string): boolean {
-    return peerId === this.ownIdValue || peerId === this.signal?.id;
+    return peerId === this.ownIdValue || peerId === this.registration?.id;
   }
 
   /** The Peer to open new connections through, when its broker link is up. */
   connectablePeer(): Peer | null {
-    const signal = this.signal;
-    if (!signal || signal.peer.disconnected || signal.peer.destroyed) return null;
-    return signal.peer;
+    const registration = this.registration;
+    if (!registration || registration.peer.disconnected || registration.peer.destroyed) return null;
+    return registration.peer;
   }
 
   // ---------------------------------------------------------------------------
@@ -113,7 +114,7 @@ export class BrokerLink {
   // ---------------------------------------------------------------------------
 
   useDefaultBroker(): void {
-    if (this.signal) {
+    if (this.registration) {
       this.core.recordError('already-connected', 'Already connected to a broker: disconnect from it first');
       return;
     }
@@ -129,7 +130,7 @@ export class BrokerLink {
   }
 
   useBroker(host: unknown, port: unknown, path: unknown, key: unknown, ssl: unknown): void {
-    if (this.signal) {
+    if (this.registration) {
       this.core.recordError('already-connected', 'Already connected to a broker: disconnect from it first');
       return;
     }
@@ -139,7 +140,7 @@ export class BrokerLink {
       return;
     }
     this.stopFollowingDefault();
-    this.startSignal(endpoint, false, null);
+    this.startRegistration(endpoint, false, null);
   }
 
   overrideId(id: unknown): void {
@@ -196,7 +197,7 @@ export class BrokerLink {
   disconnect(): void {
     this.brokerGeneration += 1;
     this.stopFollowingDefault();
-    this.retireSignal();
+    this.retireRegistration();
   }
 
   /** Destroys every retired Peer ("disconnect from all", after its links were closed). */
@@ -268,7 +269,7 @@ export class BrokerLink {
     this.defaultRetries += 1;
     this.defaultRetryTimer = setTimeout(() => {
       this.defaultRetryTimer = null;
-      if (!this.signal) this.checkDefaultBroker();
+      if (!this.registration) this.checkDefaultBroker();
     }, DEFAULT_RETRY_DELAY_MS * this.defaultRetries);
   }
 
@@ -277,22 +278,22 @@ export class BrokerLink {
     if (!this.followDefault || this.core.destroyed) return;
     try {
       if (endpoint === null) {
-        if (!this.signal && !this.waitingForDefaultReported) {
+        if (!this.registration && !this.waitingForDefaultReported) {
           this.waitingForDefaultReported = true;
           this.core.recordError('default-broker', 'No default broker on this LAN yet: waiting for one');
         }
         return;
       }
-      const current = this.signal;
+      const current = this.registration;
       if (current) {
         if (!current.viaDefault || sameEndpoint(current.endpoint, endpoint)) return;
         // The election moved: same id on the new broker; data connections stay on the old Peer object.
         const id = this.ownIdValue || current.id;
-        this.retireSignal();
-        this.startSignal(endpoint, true, id);
+        this.retireRegistration();
+        this.startRegistration(endpoint, true, id);
         return;
       }
-      this.startSignal(endpoint, true, null);
+      this.startRegistration(endpoint, true, null);
     } catch (error) {
       this.core.recordError('default-broker', `Could not use the default broker: ${describe(error)}`);
     }
@@ -302,7 +303,7 @@ export class BrokerLink {
    * Registers on `endpoint`. The id: `forcedId` (a default-broker move), else
    * the override, else the id we already had, else a fresh random one.
    */
-  private startSignal(endpoint: BrokerEndpoint, viaDefault: boolean, forcedId: string | null, attempt = 0): void {
+  private startRegistration(endpoint: BrokerEndpoint, viaDefault: boolean, forcedId: string | null, attempt = 0): void {
     const id = forcedId ?? this.pendingId ?? (this.ownIdValue || randomId());
     if (forcedId === null) this.pendingId = null;
     const ownId = id === this.ownIdValue;
@@ -325,14 +326,14 @@ export class BrokerLink {
     const peer = this.peerFactory(id, options);
     this.acceptAnySerialization(peer);
     this.watchExpire(peer);
-    const signal: Signal = { peer, endpoint, viaDefault, id, fatal: false, ownId, attempt };
-    this.signal = signal;
+    const registration: Registration = { peer, endpoint, viaDefault, id, fatal: false, ownId, attempt };
+    this.registration = registration;
     this.isOpen = false;
     peer.on('open', (openedId: string) => {
-      if (this.signal !== signal) return;
+      if (this.registration !== registration) return;
       this.isOpen = true;
       this.ownIdValue = typeof openedId === 'string' && openedId ? openedId : id;
-      signal.id = this.ownIdValue;
+      registration.id = this.ownIdValue;
       this.defaultRetries = 0;
       this.waitingForDefaultReported = false;
       this.core.emit('ready', { id: this.ownIdValue, broker: { ...endpoint } });
@@ -342,15 +343,15 @@ export class BrokerLink {
     });
     peer.on('error', (error: unknown) => this.onPeerError(peer, error));
     peer.on('disconnected', () => {
-      if (this.signal !== signal) return;
+      if (this.registration !== registration) return;
       // Lost the broker (it went away, or a fatal error): the data connections live on in the retired Peer.
-      this.retireSignal();
-      if (viaDefault && this.followDefault && !signal.fatal) this.scheduleDefaultRetry();
+      this.retireRegistration();
+      if (viaDefault && this.followDefault && !registration.fatal) this.scheduleDefaultRetry();
     });
     peer.on('close', () => {
-      if (this.signal === signal) {
-        this.signal = null;
-        this.setNotReady(signal.id);
+      if (this.registration === registration) {
+        this.registration = null;
+        this.setNotReady(registration.id);
       }
       this.retired.delete(peer);
     });
@@ -377,21 +378,21 @@ export class BrokerLink {
     this.core.emit('brokerDisconnected', { id });
   }
 
-  /** Closes the current signaling link, keeping its Peer (and its data connections) alive. */
-  private retireSignal(): void {
-    const signal = this.signal;
-    if (!signal) return;
-    this.signal = null;
-    this.setNotReady(signal.id);
-    if (this.host.hasLinks(signal.peer)) {
-      this.retired.add(signal.peer);
+  /** Closes the current registration (its signaling link), keeping its Peer (and its data connections) alive. */
+  private retireRegistration(): void {
+    const registration = this.registration;
+    if (!registration) return;
+    this.registration = null;
+    this.setNotReady(registration.id);
+    if (this.host.hasLinks(registration.peer)) {
+      this.retired.add(registration.peer);
       try {
-        signal.peer.disconnect();
+        registration.peer.disconnect();
       } catch {
         // Already torn down.
       }
     } else {
-      this.destroyPeer(signal.peer);
+      this.destroyPeer(registration.peer);
     }
   }
 
@@ -408,24 +409,24 @@ export class BrokerLink {
     // PeerJS's typed error (`PeerError.type`), never its English text.
     const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
     const message = describe(error);
-    const signal = this.signal?.peer === peer ? this.signal : null;
-    if (signal && type === 'unavailable-id' && signal.ownId && signal.attempt < OWN_ID_RETRIES) {
+    const registration = this.registration?.peer === peer ? this.registration : null;
+    if (registration && type === 'unavailable-id' && registration.ownId && registration.attempt < OWN_ID_RETRIES) {
       // Our own id, still held by our previous socket on this broker: retry shortly, silently.
-      signal.fatal = true;
-      const { endpoint, viaDefault, id, attempt } = signal;
+      registration.fatal = true;
+      const { endpoint, viaDefault, id, attempt } = registration;
       const generation = this.brokerGeneration;
       setTimeout(() => {
         // Not if the caller disconnected (or chose another broker) meanwhile.
-        if (this.signal === null && !this.core.destroyed && generation === this.brokerGeneration) {
-          this.startSignal(endpoint, viaDefault, id, attempt + 1);
+        if (this.registration === null && !this.core.destroyed && generation === this.brokerGeneration) {
+          this.startRegistration(endpoint, viaDefault, id, attempt + 1);
         }
       }, OWN_ID_RETRY_DELAY_MS * (attempt + 1));
       return;
     }
-    if (signal && (type === 'unavailable-id' || type === 'invalid-id' || type === 'invalid-key')) {
+    if (registration && (type === 'unavailable-id' || type === 'invalid-id' || type === 'invalid-key')) {
       // Retrying cannot fix it: nothing registers again by itself (not even on a default-broker move,
       // which would pick a random id the game never asked for) until the game calls a broker action.
-      signal.fatal = true;
+      registration.fatal = true;
       this.brokerGeneration += 1;
       this.stopFollowingDefault();
     }

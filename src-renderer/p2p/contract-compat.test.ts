@@ -1,6 +1,6 @@
 /**
- * The engine restates a few contract types so the standalone bundle (and its
- * .d.ts) does not pull zod in, and the contract builds its schemas from the
+ * The engine restates a contract type (`IceServer`) so the standalone bundle
+ * (and its .d.ts) does not pull zod in, and the contract builds its schemas from the
  * engine's limits (limits.ts). This test keeps the two in step: `tsc -b` fails
  * on a drift of the types; vitest on a drift of any limit, by feeding the same
  * edge cases to the contract's schemas and to the engine's public functions

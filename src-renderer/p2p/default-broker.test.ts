@@ -1,6 +1,7 @@
 /** Default-broker sources with an injected fetch and fake timers: nothing waits, nothing touches the network. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type * as contract from '../../src-preload/contract.js';
+import { useFakeTimersInEachTest } from '../../src-preload/testing/fake-timers.js';
 import { lanInstance, lanState as lanStateOf } from '../../src-preload/testing/lan-instance.js';
 import { createHttpDefaultBrokerSource, parseLanStateEndpoint, parseLanStateHosts, sameEndpoint } from './default-broker.js';
 import type { BrokerEndpoint } from './types.js';
@@ -26,13 +27,7 @@ function fakeFetch(answers: Map<string, unknown>): typeof fetch {
   }) as unknown as typeof fetch;
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('parsing /api/lan (untrusted)', () => {
   it('reads the default endpoint, null when the LAN has none', () => {

@@ -5,7 +5,8 @@
  * fake timers: nothing here waits.
  */
 import type { Peer, PeerOptions } from 'peerjs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTimersInEachTest } from '../../src-preload/testing/fake-timers.js';
 import type { EngineConnection, FrameSink, SendResult } from './connection.js';
 import { createStaticDefaultBrokerSource } from './default-broker.js';
 import { P2PEngine, type P2PEngineOptions } from './engine.js';
@@ -203,6 +204,16 @@ function readyRig(id = 'me', options: Parameters<typeof rig>[0] = {}): Rig {
   return r;
 }
 
+/** An engine told to use the LAN's default broker (`initial`, until `source.set`), as `id` when given, once the source has answered. */
+async function defaultBrokerRig(initial: BrokerEndpoint | null, id?: string): Promise<{ r: Rig; source: ReturnType<typeof createStaticDefaultBrokerSource> }> {
+  const source = createStaticDefaultBrokerSource(initial);
+  const r = rig({ source });
+  if (id !== undefined) r.engine.overrideId(id);
+  r.engine.useDefaultBroker();
+  await vi.advanceTimersByTimeAsync(0);
+  return { r, source };
+}
+
 /** An open outgoing link from a ready engine to `peerId`. */
 function connected(r: Rig, peerId: string): FakeConn {
   r.engine.connect(peerId);
@@ -212,13 +223,7 @@ function connected(r: Rig, peerId: string): FakeConn {
   return conn;
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersInEachTest();
 
 describe('Connect to a broker server', () => {
   it('registers with the given settings; empty path means "/" and empty key means "peerjs"', () => {
@@ -652,11 +657,7 @@ describe('Is P2P ready / Disconnect from broker / Disconnect from all', () => {
 
 describe('Connect to the default broker server', () => {
   it('registers on the LAN default and follows it when it moves, with the same id, keeping connections', async () => {
-    const source = createStaticDefaultBrokerSource(BROKER);
-    const r = rig({ source });
-    r.engine.overrideId('me');
-    r.engine.useDefaultBroker();
-    await vi.advanceTimersByTimeAsync(0);
+    const { r, source } = await defaultBrokerRig(BROKER, 'me');
     const first = r.last();
     expect(first.options).toMatchObject({ host: BROKER.host, port: BROKER.port });
     first.openNow();
@@ -680,10 +681,7 @@ describe('Connect to the default broker server', () => {
   });
 
   it('waits (with one recorded error) while the LAN has no default broker', async () => {
-    const source = createStaticDefaultBrokerSource(null);
-    const r = rig({ source });
-    r.engine.useDefaultBroker();
-    await vi.advanceTimersByTimeAsync(0);
+    const { r, source } = await defaultBrokerRig(null);
     expect(r.peers).toHaveLength(0);
     expect(r.seen.error.map((e) => e.message)).toEqual(['No default broker on this LAN yet: waiting for one']);
     source.set(BROKER);
@@ -691,10 +689,7 @@ describe('Connect to the default broker server', () => {
   });
 
   it('stops following after "disconnect from broker"', async () => {
-    const source = createStaticDefaultBrokerSource(BROKER);
-    const r = rig({ source });
-    r.engine.useDefaultBroker();
-    await vi.advanceTimersByTimeAsync(0);
+    const { r, source } = await defaultBrokerRig(BROKER);
     r.last().openNow();
     r.engine.disconnectFromBroker();
     source.set(BROKER_B);
@@ -1125,11 +1120,7 @@ describe('the event-name cap counts live queues only (issue 13, defect 3)', () =
 
 describe('a fatal broker error stops every automatic registration (issue 13, defect 4)', () => {
   it('after "ID taken" on the default broker, a move of the default registers nothing until the game acts', async () => {
-    const source = createStaticDefaultBrokerSource(BROKER);
-    const r = rig({ source });
-    r.engine.overrideId('x');
-    r.engine.useDefaultBroker();
-    await vi.advanceTimersByTimeAsync(0);
+    const { r, source } = await defaultBrokerRig(BROKER, 'x');
     r.last().error('unavailable-id', 'ID "x" is taken');
     r.last().destroy();
     expect(r.engine.getLastError()).toBe('ID "x" is taken');
@@ -1148,10 +1139,7 @@ describe('a fatal broker error stops every automatic registration (issue 13, def
   });
 
   it('an invalid key is fatal too: no retry on broker loss either', async () => {
-    const source = createStaticDefaultBrokerSource(BROKER);
-    const r = rig({ source });
-    r.engine.useDefaultBroker();
-    await vi.advanceTimersByTimeAsync(0);
+    const { r, source } = await defaultBrokerRig(BROKER);
     r.last().error('invalid-key', 'API KEY "k" is invalid');
     r.last().disconnect();
     source.set(BROKER_B);

@@ -153,33 +153,25 @@ describe('Get event data (variable)', () => {
 });
 
 describe('Peer connected / disconnected queues', () => {
-  it('Peer Connected is true while its queue is non-empty; GetLastConnectedPeer is the head', () => {
-    const f = new FrameState({}, 'on');
-    expect(f.peerConnected()).toBe(false);
-    expect(f.getLastConnectedPeer()).toBe('');
-    f.pushConnected('a');
-    f.pushConnected('b');
-    expect(f.peerConnected()).toBe(true);
-    expect(f.getLastConnectedPeer()).toBe('a');
-    f.endFrame();
-    expect(f.getLastConnectedPeer()).toBe('b');
-    f.endFrame();
-    expect(f.peerConnected()).toBe(false);
-    expect(f.getLastConnectedPeer()).toBe('');
-  });
+  // The two queues behave alike: each row gives one queue's push, condition and expression.
+  const queues = [
+    { condition: 'Peer Connected', expression: 'GetLastConnectedPeer', push: 'pushConnected', is: 'peerConnected', head: 'getLastConnectedPeer' },
+    { condition: 'Peer disconnected', expression: 'GetLastDisconnectedPeer', push: 'pushDisconnected', is: 'peerDisconnected', head: 'getLastDisconnectedPeer' },
+  ] as const;
 
-  it('Peer disconnected is true while its queue is non-empty; GetLastDisconnectedPeer is the head', () => {
+  it.each(queues)('$condition is true while its queue is non-empty; $expression is the head', ({ push, is, head }) => {
     const f = new FrameState({}, 'on');
-    expect(f.peerDisconnected()).toBe(false);
-    expect(f.getLastDisconnectedPeer()).toBe('');
-    f.pushDisconnected('a');
-    f.pushDisconnected('b');
-    expect(f.peerDisconnected()).toBe(true);
-    expect(f.getLastDisconnectedPeer()).toBe('a');
+    expect(f[is]()).toBe(false);
+    expect(f[head]()).toBe('');
+    f[push]('a');
+    f[push]('b');
+    expect(f[is]()).toBe(true);
+    expect(f[head]()).toBe('a');
     f.endFrame();
-    expect(f.getLastDisconnectedPeer()).toBe('b');
+    expect(f[head]()).toBe('b');
     f.endFrame();
-    expect(f.peerDisconnected()).toBe(false);
+    expect(f[is]()).toBe(false);
+    expect(f[head]()).toBe('');
   });
 });
 

@@ -7,8 +7,9 @@
  * `/api/lan` answers with them, and the dashboard imports them. They live in
  * the engine because the engine is the one part that may import nothing
  * outside its folder (a game bundles it: zod here would end up in every
- * game); everything else can import from here. Plain values, no zod.
- * `contract-limits.test.ts` feeds the same edge cases to the contract's
+ * game); everything else can import from here. Plain values (and the
+ * `BrokerEndpoint` shape they bound), no zod.
+ * `contract-compat.test.ts` feeds the same edge cases to the contract's
  * schemas and to the engine's public functions and requires the same verdict.
  */
 
@@ -38,6 +39,18 @@ export const BROKER_KEY_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_BROKER_KEY_
 
 export function isBrokerKey(key: unknown): key is string {
   return typeof key === 'string' && BROKER_KEY_PATTERN.test(key);
+}
+
+/**
+ * Where to register: what "use default broker" resolves to on this LAN. Its one
+ * definition: the contract re-exports it (the host publishes it), the engine takes it.
+ */
+export interface BrokerEndpoint {
+  host: string;
+  port: number;
+  path: string;
+  key: string;
+  secure: boolean;
 }
 
 /** ICE servers one list holds (settings, and one engine). */

@@ -36,13 +36,17 @@ class FakePc {
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
+/** A watch over a fake transport read at `now`, and a liveness with the default timing (the link opened at 0) for it to feed. */
+function watched(now: () => number = () => 0): { pc: FakePc; watch: TransportWatch; liveness: Liveness } {
+  const pc = new FakePc();
+  return { pc, watch: new TransportWatch(pc as unknown as RTCPeerConnection, now), liveness: new Liveness(0, DEFAULT_HEARTBEAT_TIMING) };
+}
+
 describe('TransportWatch', () => {
   it('reads stats at most every 250 ms once frames are quiet, and feeds the liveness', async () => {
-    const pc = new FakePc();
     let clock = 0;
-    const watch = new TransportWatch(pc as unknown as RTCPeerConnection, () => clock);
     // The link opened at 0 (counts as a frame) and no frame came since: a stalled page.
-    const liveness = new Liveness(0, DEFAULT_HEARTBEAT_TIMING);
+    const { pc, watch, liveness } = watched(() => clock);
     for (clock = 0; clock <= 2_000; clock += 125) {
       pc.packets += 1;
       watch.tick(clock, liveness, false);
@@ -56,10 +60,8 @@ describe('TransportWatch', () => {
   });
 
   it('reads no stats while frames keep arriving: a frame proves the peer alive by itself', async () => {
-    const pc = new FakePc();
     let clock = 0;
-    const watch = new TransportWatch(pc as unknown as RTCPeerConnection, () => clock);
-    const liveness = new Liveness(0, DEFAULT_HEARTBEAT_TIMING);
+    const { pc, watch, liveness } = watched(() => clock);
     for (clock = 0; clock <= 5_000; clock += 250) {
       // A pong every ping interval, as between two engines.
       if (clock % DEFAULT_HEARTBEAT_TIMING.pingIntervalMs === 0) liveness.onReceive(clock);
@@ -71,25 +73,21 @@ describe('TransportWatch', () => {
   });
 
   it('never probes an engine peer; probes a stock peer on a pre-negotiated stream from 1 s after it opens, every 500 ms', async () => {
-    const engine = new FakePc();
-    const stock = new FakePc();
-    const wEngine = new TransportWatch(engine as unknown as RTCPeerConnection, () => 0);
-    const wStock = new TransportWatch(stock as unknown as RTCPeerConnection, () => 0);
-    const lEngine = new Liveness(0, DEFAULT_HEARTBEAT_TIMING);
-    const lStock = new Liveness(0, DEFAULT_HEARTBEAT_TIMING);
+    const engine = watched();
+    const stock = watched();
     for (let t = 0; t <= 3_000; t += 250) {
-      wEngine.tick(t, lEngine, false);
-      wStock.tick(t, lStock, true);
+      engine.watch.tick(t, engine.liveness, false);
+      stock.watch.tick(t, stock.liveness, true);
       await flush();
     }
-    expect(engine.channels).toEqual([]);
-    expect(lEngine.probing).toBe(false);
-    expect(stock.channels).toHaveLength(1);
-    expect(stock.channels[0]?.init).toMatchObject({ negotiated: true, id: PROBE_STREAM_ID });
+    expect(engine.pc.channels).toEqual([]);
+    expect(engine.liveness.probing).toBe(false);
+    expect(stock.pc.channels).toHaveLength(1);
+    expect(stock.pc.channels[0]?.init).toMatchObject({ negotiated: true, id: PROBE_STREAM_ID });
     // 1,000, 1,500, 2,000, 2,500, 3,000.
-    expect(stock.channels[0]?.channel.sent).toBe(5);
-    expect(lStock.probing).toBe(true);
-    wStock.close();
-    expect(stock.channels[0]?.channel.closed).toBe(true);
+    expect(stock.pc.channels[0]?.channel.sent).toBe(5);
+    expect(stock.liveness.probing).toBe(true);
+    stock.watch.close();
+    expect(stock.pc.channels[0]?.channel.closed).toBe(true);
   });
 });

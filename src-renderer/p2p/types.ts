@@ -1,22 +1,16 @@
 /**
  * Public types of the P2P engine.
  *
- * `BrokerEndpoint` and `IceServer` mirror `src-preload/contract.ts` (the
- * single source of truth for cross-process types). They are restated here,
- * structurally, only so that the standalone bundle's `.d.ts` is
- * self-contained (the contract pulls zod's types); `contract-compat.test.ts`
- * fails to compile if the two ever drift apart.
+ * `BrokerEndpoint` is defined in limits.ts, which the contract re-exports.
+ * `IceServer` mirrors `src-preload/contract.ts`, which infers it from its zod
+ * schema: it is restated here, structurally, only so that the standalone
+ * bundle's `.d.ts` is self-contained (the contract pulls zod's types);
+ * `contract-compat.test.ts` fails to compile if the two ever drift apart.
  */
 import type { P2PErrorCode } from './errors.js';
+import type { BrokerEndpoint } from './limits.js';
 
-/** Where to register: what "use default broker" resolves to on this LAN. */
-export interface BrokerEndpoint {
-  host: string;
-  port: number;
-  path: string;
-  key: string;
-  secure: boolean;
-}
+export type { BrokerEndpoint };
 
 export interface IceServer {
   urls: string;

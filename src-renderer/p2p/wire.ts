@@ -10,6 +10,9 @@
  * Everything decoded here is untrusted input: it is bounded and validated, and
  * a bad message becomes a `{ kind: 'invalid' }` result, never an exception.
  */
+import { utf8Length } from './utf8.js';
+
+export { utf8Length };
 
 export interface WireEvent {
   eventName: string;
@@ -175,24 +178,6 @@ export function encodeControl(control: ControlMessage): string {
 
 /** Any character outside ASCII (where UTF-8 length and `length` differ). */
 const NON_ASCII = /[\u0080-\uffff]/;
-
-/** UTF-8 length of a string without allocating (for byte counters and size limits). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i += 1;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 export type BuildResult = { ok: true; event: WireEvent } | { ok: false; code: 'invalid-argument' | 'too-large'; error: string };
 

@@ -8,11 +8,12 @@
  */
 import net from 'node:net';
 import type { DataConnection, Peer as PeerType, PeerOptions } from 'peerjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { BROKER_STATE_MAX_CLIENT_IDS, DEFAULT_BROKER_OPTIONS, type BrokerOptions } from '../../../src-preload/contract.js';
 import { Broker, MAX_REFUSED_FRAMES_PER_SOCKET } from './broker.js';
 import { HostHttpServer } from '../http-server.js';
+import { cleanupsAfterEach } from '../../testing/cleanups.js';
 import { loadNodePeerJs } from '../../testing/node-peerjs.js';
 
 let Peer: typeof PeerType;
@@ -21,10 +22,7 @@ beforeAll(async () => {
   Peer = await loadNodePeerJs();
 });
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 async function startBroker(options: Partial<BrokerOptions> = {}): Promise<{ http: HostHttpServer; broker: Broker; port: number }> {
   const http = new HostHttpServer();
@@ -163,11 +161,16 @@ describe('broker with stock peerjs clients', () => {
 });
 
 describe('port fallback', () => {
-  it('uses the next free port when the preferred one is taken, and says which', async () => {
+  /** A port another server holds on 127.0.0.1 until the test ends. */
+  async function heldPort(): Promise<number> {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
-    const taken = (blocker.address() as net.AddressInfo).port;
+    return (blocker.address() as net.AddressInfo).port;
+  }
+
+  it('uses the next free port when the preferred one is taken, and says which', async () => {
+    const taken = await heldPort();
     const http = new HostHttpServer();
     const broker = new Broker(http, { ...DEFAULT_BROKER_OPTIONS, port: taken });
     cleanups.push(async () => {
@@ -181,10 +184,7 @@ describe('port fallback', () => {
   });
 
   it('reports a clear error when no port in the range is free', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
-    const taken = (blocker.address() as net.AddressInfo).port;
+    const taken = await heldPort();
     const http = new HostHttpServer();
     await expect(http.listen({ port: taken, host: '127.0.0.1', attempts: 1 })).rejects.toThrow(/Could not listen/);
   });

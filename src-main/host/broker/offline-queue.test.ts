@@ -5,21 +5,13 @@ import { MAX_QUEUED_BYTES_PER_TARGET, MAX_QUEUED_BYTES_TOTAL, OfflineQueueBudget
 const limits = { perTargetBytes: 100, totalBytes: 250, releaseAfterMs: 1_000 };
 
 describe('OfflineQueueBudget', () => {
-  it('admits up to the per-target bound, in bytes', () => {
+  it.each([
+    { bound: 'the per-target bound', admits: [['ghost', 60, true], ['ghost', 40, true], ['ghost', 1, false]], queued: 100 },
+    { bound: 'the total bound across targets', admits: [['a', 100, true], ['b', 100, true], ['c', 60, false], ['c', 50, true]], queued: 250 },
+  ] as const)('admits up to $bound, in bytes', ({ admits, queued }) => {
     const budget = new OfflineQueueBudget(limits);
-    expect(budget.admit('ghost', 60, 0)).toBe(true);
-    expect(budget.admit('ghost', 40, 0)).toBe(true);
-    expect(budget.admit('ghost', 1, 0)).toBe(false);
-    expect(budget.queuedBytes(0)).toBe(100);
-  });
-
-  it('admits up to the total bound across targets', () => {
-    const budget = new OfflineQueueBudget(limits);
-    expect(budget.admit('a', 100, 0)).toBe(true);
-    expect(budget.admit('b', 100, 0)).toBe(true);
-    expect(budget.admit('c', 60, 0)).toBe(false);
-    expect(budget.admit('c', 50, 0)).toBe(true);
-    expect(budget.queuedBytes(0)).toBe(250);
+    for (const [target, bytes, admitted] of admits) expect(budget.admit(target, bytes, 0), `${target} + ${bytes} B`).toBe(admitted);
+    expect(budget.queuedBytes(0)).toBe(queued);
   });
 
   it('releases a target when it registers (peer delivered its queue)', () => {

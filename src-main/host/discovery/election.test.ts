@@ -242,40 +242,40 @@ describe('election policy (party code, pinned broker)', () => {
 });
 
 describe('a stable default that vanished and comes back', () => {
-  it('is the default again at once (a cable blip on this machine), not after settling', () => {
-    let now = 0;
-    const e = new DefaultBrokerElection({ settleMs: 2_000, now: () => now });
+  /** An election (settling 2 s) on a test clock where `brk` has been the default for 30 s, beside `me`. */
+  function stableDefault() {
+    const clock = { now: 0 };
+    const e = new DefaultBrokerElection({ settleMs: 2_000, now: () => clock.now });
     const brk = instance('brk', 100);
     const me = instance('me', 500, { self: true });
     e.update([brk, me]);
-    now += 30_000;
+    clock.now += 30_000;
     e.update([brk, me]);
+    return { e, brk, me, clock };
+  }
+
+  it('is the default again at once (a cable blip on this machine), not after settling', () => {
+    const { e, brk, me, clock } = stableDefault();
     expect(e.get()?.instanceId).toBe('brk');
-    now += 100;
+    clock.now += 100;
     expect(e.update([me])?.instanceId).toBe('me');
-    now += 10_000;
+    clock.now += 10_000;
     e.update([me]);
     expect(e.update([brk, me])?.instanceId).toBe('brk');
     e.dispose();
   });
 
   it('a default that flaps earns no such return: it settles like any newcomer', () => {
-    let now = 0;
-    const e = new DefaultBrokerElection({ settleMs: 2_000, now: () => now });
-    const brk = instance('brk', 100);
-    const me = instance('me', 500, { self: true });
-    e.update([brk, me]);
-    now += 30_000;
-    e.update([brk, me]);
+    const { e, brk, me, clock } = stableDefault();
     e.update([me]);
-    now += 500;
+    clock.now += 500;
     expect(e.update([brk, me])?.instanceId).toBe('brk');
     // It was the default again for 500 ms only: its next return waits.
-    now += 500;
+    clock.now += 500;
     e.update([me]);
-    now += 500;
+    clock.now += 500;
     expect(e.update([brk, me])?.instanceId).toBe('me');
-    now += 2_000;
+    clock.now += 2_000;
     expect(e.update([brk, me])?.instanceId).toBe('brk');
     e.dispose();
   });

@@ -7,40 +7,21 @@
  * pushed to agents, targets resolved and refused) and the CLI's `--network`.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { AGENT_LIMITS, AGENT_PATH, type AgentMessage, type HostToAgentMessage, type InstanceEvents, type LinkReport } from '../../../src-preload/game-agent-protocol.js';
 import { findPreset, NO_CONDITIONS } from '../../../src-preload/network-conditions.js';
 import type { EventName } from '../../../src-preload/contract.js';
+import { cleanupsAfterEach, gameFolder as testGameFolder } from '../../testing/cleanups.js';
+import { startLoopbackHost } from '../../testing/loopback-host.js';
 import { forwardHostEvents } from '../host-api.js';
-import { LanHost } from '../lan-host.js';
-import { defaultSettings } from '../settings.js';
+import type { LanHost, LanHostOptions } from '../lan-host.js';
 import { AGENT_CLOSE, INSTANCE_GRACE_MS } from './game-agent-hub.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function gameFolder(name: string): string {
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-agent-test-'));
-  cleanups.push(() => fs.rmSync(parent, { recursive: true, force: true }));
-  const folder = path.join(parent, name);
-  fs.mkdirSync(folder);
-  fs.writeFileSync(path.join(folder, 'index.html'), '<!doctype html><title>agent</title>');
-  return folder;
-}
-
-async function startHost(network: LanHostNetwork = null): Promise<LanHost> {
-  const settings = { ...defaultSettings(), discovery: false, broker: { ...defaultSettings().broker, port: 0 } };
-  const host = new LanHost({ mode: 'headless', settings, bindHost: '127.0.0.1', shimFile: '/nonexistent/shim.js', networkUplink: network });
-  cleanups.push(() => host.stop());
-  await host.start();
-  return host;
-}
-type LanHostNetwork = ConstructorParameters<typeof LanHost>[0]['networkUplink'];
+const cleanups = cleanupsAfterEach();
+const gameFolder = (name: string): string => testGameFolder(cleanups, 'lan-party-agent-test-', name, '<!doctype html><title>agent</title>');
+const startHost = (network: LanHostOptions['networkUplink'] = null): Promise<LanHost> => startLoopbackHost(cleanups, { networkUplink: network });
 
 interface Agent {
   ws: WebSocket;
@@ -287,6 +268,45 @@ describe('game agent hub: what control callers get', () => {
     const liar = await agent(dots.port);
     liar.send({ ...hello('dddddddddddddddd'), bench: { ...bench, instance: 5 } });
     await expect.poll(() => host.agents.counters.invalidMessages).toBe(1);
+  });
+
+  it('keeps the conditions of a bench slot (game, bench, index) set with no page on it, and gives them to the page playing it now and to its next pages', async () => {
+    const host = await startHost();
+    const dots = await host.hostGame(gameFolder('Dots'));
+    const other = await host.hostGame(gameFolder('Other'));
+    const bench = { id: '0123abcd', instance: 2, count: 4 };
+    const slot = { gameId: dots.id, bench: { id: bench.id, instance: bench.instance } };
+    const mobile = findPreset('mobile-3g')?.conditions;
+    const congested = findPreset('congested')?.conditions;
+    // No page plays slot 2 yet (the bench is loading, or its instance was killed): the host keeps the preset for it.
+    expect(host.agents.setConditions({ ...slot, preset: 'mobile-3g' }, host.games.list()).instances).toEqual([]);
+    const first = await agent(dots.port);
+    first.send({ ...hello(A), bench });
+    await expect.poll(() => first.received[0]).toMatchObject({ type: 'conditions', instance: { up: mobile, down: mobile } });
+    expect(host.agents.getState().instances.find((i) => i.id === A)?.conditions.up).toEqual(mobile);
+    // Another index of the bench, and a page of the game that is not on it, are other slots: unconditioned.
+    const neighbour = await agent(dots.port);
+    neighbour.send({ ...hello('eeeeeeeeeeeeeeee'), bench: { ...bench, instance: 3 } });
+    const plain = await agent(dots.port);
+    plain.send(hello('ffffffffffffffff'));
+    for (const page of [neighbour, plain]) await expect.poll(() => page.received[0]).toMatchObject({ type: 'conditions', instance: { up: NO_CONDITIONS, down: NO_CONDITIONS } });
+    // Set while a page plays the slot: that page at once, and the page after a reload.
+    host.agents.setConditions({ ...slot, preset: 'congested' }, host.games.list());
+    await expect.poll(() => first.received.at(-1)).toMatchObject({ type: 'conditions', instance: { up: congested, down: congested } });
+    first.ws.close();
+    const again = await agent(dots.port);
+    again.send({ ...hello(B), bench });
+    await expect.poll(() => again.received[0]).toMatchObject({ type: 'conditions', instance: { up: congested, down: congested } });
+    // The same bench id and index under another game is another slot.
+    const elsewhere = await agent(other.port);
+    elsewhere.send({ ...hello('cccccccccccccccc'), bench });
+    await expect.poll(() => elsewhere.received[0]).toMatchObject({ type: 'conditions', instance: { up: NO_CONDITIONS, down: NO_CONDITIONS } });
+    // A setting for the whole game replaces what the slot kept: the next page of the slot follows the game.
+    host.agents.setConditions({ gameId: dots.id, preset: 'lan' }, host.games.list());
+    again.ws.close();
+    const third = await agent(dots.port);
+    third.send({ ...hello('dddddddddddddddd'), bench });
+    await expect.poll(() => third.received[0]).toMatchObject({ type: 'conditions', instance: { up: findPreset('lan')?.conditions } });
   });
 
   it('tells every connected page of a folder game to reload when a file of its folder changes, debounced, ignoring dotfiles', async () => {

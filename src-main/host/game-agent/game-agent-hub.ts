@@ -430,6 +430,10 @@ export class GameAgentHub {
         throw new Error(`Instance ${input.instance} has no link ${input.link}`);
       }
       targets = [instance];
+    } else if (input.bench !== undefined) {
+      const slot = input.bench;
+      // The page(s) playing the slot now, possibly none (not loaded yet, or killed): the slot is remembered below all the same.
+      targets = [...this.instances.values()].filter((i) => i.game.id === input.gameId && i.bench?.id === slot.id && i.bench.instance === slot.instance);
     } else if (input.gameId !== undefined) {
       targets = [...this.instances.values()].filter((instance) => instance.game.id === input.gameId);
     } else {
@@ -438,10 +442,11 @@ export class GameAgentHub {
     const value = conditionsOf(input);
     if (value) {
       if (input.instance !== undefined && input.link !== undefined) this.conditions.setLink(input.instance, input.link, value, AGENT_LIMITS.maxLinksPerInstance);
-      else if (input.instance !== undefined) {
-        this.conditions.setInstance(input.instance, value);
-        const [target] = targets;
-        if (target?.bench) this.rememberBench(benchKey(target.game.id, target.bench), value);
+      else if (input.instance !== undefined || input.bench !== undefined) {
+        for (const target of targets) this.conditions.setInstance(target.id, value);
+        const slot = input.bench ?? targets[0]?.bench;
+        const gameId = input.gameId ?? targets[0]?.game.id;
+        if (slot && gameId !== undefined) this.rememberBench(benchKey(gameId, slot), value);
       } else if (input.gameId !== undefined) {
         this.conditions.setGame(input.gameId, value, targets.map((instance) => instance.id));
         for (const key of [...this.benchConditions.keys()]) if (key.startsWith(`${input.gameId}:`)) this.benchConditions.delete(key);
@@ -575,7 +580,7 @@ export function brokerMessage(state: RelayState): HostToAgentMessage {
 }
 
 /** A bench instance's identity across page loads: its game, its bench and its index. */
-function benchKey(gameId: string, bench: BenchIdentity): string {
+function benchKey(gameId: string, bench: Pick<BenchIdentity, 'id' | 'instance'>): string {
   return `${gameId}:${bench.id}:${bench.instance}`;
 }
 

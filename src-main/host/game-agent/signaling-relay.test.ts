@@ -8,22 +8,20 @@
  * a broker restart keeps the game's id and socket (the gap is printed);
  * ID-TAKEN reaches the game; the relay's REST id needs no broker.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { DataConnection, Peer as PeerType, PeerOptions } from 'peerjs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { AGENT_PATH, RELAY_INSTANCE_PARAM, RELAY_PATH, type HostToAgentMessage } from '../../../src-preload/game-agent-protocol.js';
 import { DEFAULT_BROKER_OPTIONS, type BrokerEndpoint, type HostedGame } from '../../../src-preload/contract.js';
 import { Broker } from '../broker/broker.js';
 import { HostHttpServer } from '../http-server.js';
-import { LanHost } from '../lan-host.js';
+import type { LanHost } from '../lan-host.js';
 import { GameAgentHub } from './game-agent-hub.js';
 import { gameAgentRoutes } from './game-agent-routes.js';
 import { SignalingRelay } from './signaling-relay.js';
-import { defaultSettings } from '../settings.js';
+import { cleanupsAfterEach, gameFolder } from '../../testing/cleanups.js';
 import { loadNodePeerJs } from '../../testing/node-peerjs.js';
+import { startLoopbackHost } from '../../testing/loopback-host.js';
 
 let Peer: typeof PeerType;
 
@@ -31,10 +29,7 @@ beforeAll(async () => {
   Peer = await loadNodePeerJs();
 });
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 interface Hosted {
   host: LanHost;
@@ -42,14 +37,9 @@ interface Hosted {
 }
 
 async function hostWithGame(startBroker = true): Promise<Hosted> {
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-relay-test-'));
-  cleanups.push(() => fs.rmSync(parent, { recursive: true, force: true }));
-  fs.writeFileSync(path.join(parent, 'index.html'), '<!doctype html><title>relay</title>');
-  const settings = { ...defaultSettings(), discovery: false, broker: { ...defaultSettings().broker, port: 0 } };
-  const host = new LanHost({ mode: 'headless', settings, bindHost: '127.0.0.1', shimFile: '/nonexistent/shim.js', startBroker });
-  cleanups.push(() => host.stop());
-  await host.start();
-  const game = await host.hostGame(parent);
+  const folder = gameFolder(cleanups, 'lan-party-relay-test-', 'relay', '<!doctype html><title>relay</title>');
+  const host = await startLoopbackHost(cleanups, { startBroker });
+  const game = await host.hostGame(folder);
   return { host, gamePort: game.port };
 }
 

@@ -1,22 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ArchiveLimits } from '../../../src-preload/contract.js';
+import { cleanupsAfterEach, removeAfterTest, tempFolder } from '../../testing/cleanups.js';
 import { writeZip, type ZipEntrySpec } from '../../testing/zip-writer.js';
 import { ArchiveError, extractGameArchive, formatBytes, type ArchiveErrorCode } from './game-archive.js';
 import { findGameRoot } from './game-host.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../settings.js';
 
-const temps: string[] = [];
-function tempDir(): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-archive-test-')));
-  temps.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const cleanups = cleanupsAfterEach();
+const tempDir = (): string => tempFolder(cleanups, 'lan-party-archive-test-');
 
 function unpacked(): Set<string> {
   return new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('lan-party-game-')));
@@ -38,7 +32,7 @@ describe('extractGameArchive', () => {
     const zip = path.join(tempDir(), 'game.zip');
     writeZip(zip, [{ name: 'Game/' }, { name: 'Game/index.html', content: '<html></html>' }, { name: 'Game/assets/a.png', content: 'png' }]);
     const folder = await extractGameArchive(zip, DEFAULT_ARCHIVE_LIMITS);
-    temps.push(folder);
+    removeAfterTest(cleanups, folder);
     expect(fs.readFileSync(path.join(folder, 'Game', 'index.html'), 'utf8')).toBe('<html></html>');
     expect(findGameRoot(folder)).toBe(path.join(folder, 'Game'));
   });
@@ -48,7 +42,7 @@ describe('extractGameArchive', () => {
     // 4 MiB of zeros deflate about 1000x: allowed by a 2000x limit; 512 KiB of zeros are under the ratio floor.
     writeZip(zip, [{ name: 'index.html', zeros: 512 * 1024 }, { name: 'level.json', zeros: 4 * MiB }]);
     const folder = await extractGameArchive(zip, { ...DEFAULT_ARCHIVE_LIMITS, maxRatio: 2000 });
-    temps.push(folder);
+    removeAfterTest(cleanups, folder);
     expect(fs.statSync(path.join(folder, 'level.json')).size).toBe(4 * MiB);
     await expect(extractGameArchive(zip, DEFAULT_ARCHIVE_LIMITS)).rejects.toThrow(/"level.json" declares 4.0 MiB inflated from 4.1 KiB \(1,0\d\dx\); the limit is 100x \(settings: archive.maxRatio\)/);
   });

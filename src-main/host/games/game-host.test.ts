@@ -1,23 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupsAfterEach, tempFolder } from '../../testing/cleanups.js';
 import { GameHost, findGameRoot } from './game-host.js';
 import { hostPageOrigins, injectShim } from './game-origin.js';
 import { HostHttpServer } from '../http-server.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../settings.js';
 
-const temps: string[] = [];
-function tempDir(): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'lan-party-games-test-')));
-  temps.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const cleanups = cleanupsAfterEach();
+const tempDir = (): string => tempFolder(cleanups, 'lan-party-games-test-');
 
 describe('injectShim', () => {
   it('puts the shim first in <head>, else after <html>, else after the doctype, else first', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GameInstance, InstanceLink } from '../../../src-preload/game-agent-protocol';
 import { NETWORK_PRESETS, NO_DIRECTED_CONDITIONS } from '../../../src-preload/network-conditions';
-import { benchInstances, describeLinks, describeRtt, linkSummary, medianRtt, presetName } from './bench-instances';
+import { benchInstances, describeLinks, describeRtt, linkSummary, medianRtt, presetName, presetPick } from './bench-instances';
 
 function link(state: InstanceLink['state'], rttMs: number | null): InstanceLink {
   const count = { messages: 0, bytes: 0 };
@@ -47,5 +47,12 @@ describe('labels', () => {
     expect(presetName({ conditions: NO_DIRECTED_CONDITIONS })).toBe('no conditions');
     expect(presetName({ conditions: { up: { ...mobile, latencyMs: 151 }, down: mobile, cut: false } })).toBe('custom');
     expect(presetName({ conditions: { ...NO_DIRECTED_CONDITIONS, cut: true } })).toBe('cut');
+  });
+
+  it('sets what a picker offers to set: none or a preset, never "custom" or an unknown value', () => {
+    expect(presetPick('none')).toBe('none');
+    expect(presetPick('mobile-3g')).toBe('mobile-3g');
+    expect(presetPick('custom')).toBeNull();
+    expect(presetPick('dialup')).toBeNull();
   });
 });

@@ -66,6 +66,15 @@ export function presetChoice(instance: Pick<GameInstance, 'conditions'>): Preset
   return presetOf(instance.conditions);
 }
 
+/** What a tile's preset can be set to. */
+export type PresetPick = NetworkPresetId | 'none';
+
+/** A picker's value as a preset to set: `none` or a known preset id; null for anything else (`custom` is shown, never set). */
+export function presetPick(value: string): PresetPick | null {
+  if (value === 'none') return 'none';
+  return findPreset(value)?.id ?? null;
+}
+
 /** The label's network name: "LAN", "Mobile 3G", "no conditions", "custom", "cut". */
 export function presetName(instance: Pick<GameInstance, 'conditions'>): string {
   if (instance.conditions.cut) return 'cut';

@@ -2,18 +2,17 @@
  * The bench page's link to the host, outside React: the hosted games (to find
  * this bench's game and its port), the instances (to label each tile) and the
  * combined timeline, each a Store the components read. Also the network
- * presets: what the user chose for a tile is remembered by index and applied
- * again to the new page a reload or a rejoin brings (a new page is a new agent
- * instance, which starts unconditioned).
+ * presets: a tile's preset is set on its bench slot (game, bench id, index),
+ * which the host remembers and applies again to the new page a reload or a
+ * rejoin brings (a new page is a new agent instance). The page keeps no copy:
+ * what a tile shows is the conditions the host reports for its instance.
  */
 import type { HostState, LanPartyApi } from '../../../src-preload/contract';
 import type { GameInstance, InstancesState } from '../../../src-preload/game-agent-protocol';
-import { NO_DIRECTED_CONDITIONS, type NetworkPresetId } from '../../../src-preload/network-conditions';
+import { NO_DIRECTED_CONDITIONS } from '../../../src-preload/network-conditions';
 import { Store } from '../../dashboard/model/store';
-import { benchInstances, presetChoice } from './bench-instances';
+import { benchInstances, type PresetPick } from './bench-instances';
 import { BenchTimeline, type TimelineEntry } from './bench-timeline';
-
-export type PresetPick = NetworkPresetId | 'none';
 
 export interface SessionView {
   host: HostState | null;
@@ -48,14 +47,13 @@ export class BenchSession {
   readonly view = new Store<SessionView>({ host: null, instances: new Map(), problem: null });
   readonly timeline = new Store<TimelineView>({ entries: [], names: [], hidden: new Set() });
   private readonly events: BenchTimeline;
-  private readonly wanted = new Map<number, PresetPick>();
-  /** Agent ids a wanted preset was already sent to (so a slow host is not asked twice). */
-  private readonly applied = new Map<number, string>();
   private unsubscribers: (() => void)[] = [];
   private flushScheduled = false;
 
   constructor(
     private readonly api: LanPartyApi,
+    /** The hosted game on the bench (null when the address names none: no preset is set then). */
+    private readonly gameId: string | null,
     readonly benchId: string,
     /** Coalesces timeline renders: at most one per TIMELINE_RENDER_MS (then on an animation frame), however many batches arrive. */
     private readonly requestFrame: (callback: () => void) => void = (callback) =>
@@ -92,12 +90,16 @@ export class BenchSession {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
   }
 
-  /** The preset for one tile (now, and for its next pages). */
+  /** The preset for one tile: its page now, if any, and its next pages (the host keeps it). */
   async setPreset(index: number, preset: PresetPick): Promise<void> {
-    this.wanted.set(index, preset);
-    this.applied.delete(index);
-    const instance = this.view.get().instances.get(index);
-    if (instance) await this.apply(index, instance, preset);
+    if (this.gameId === null) return;
+    const slot = { gameId: this.gameId, bench: { id: this.benchId, instance: index } };
+    try {
+      const state = await this.api.setNetworkConditions(preset === 'none' ? { ...slot, conditions: { ...NO_DIRECTED_CONDITIONS } } : { ...slot, preset });
+      this.onInstances(state);
+    } catch (error) {
+      this.patch({ problem: `Could not set the network of instance ${index}: ${messageOf(error)}` });
+    }
   }
 
   /** One preset for every tile. */
@@ -109,30 +111,6 @@ export class BenchSession {
     const instances = benchInstances(state, this.benchId);
     this.patch({ instances });
     if (this.events.updateInstances(state)) this.scheduleFlush();
-    for (const [index, preset] of this.wanted) {
-      const instance = instances.get(index);
-      if (!instance || this.applied.get(index) === instance.id) continue;
-      const current = presetChoice(instance);
-      if (current === preset && !instance.conditions.cut) {
-        this.applied.set(index, instance.id);
-        continue;
-      }
-      void this.apply(index, instance, preset);
-    }
-  }
-
-  private async apply(index: number, instance: GameInstance, preset: PresetPick): Promise<void> {
-    this.applied.set(index, instance.id);
-    try {
-      const state =
-        preset === 'none'
-          ? await this.api.setNetworkConditions({ instance: instance.id, conditions: { ...NO_DIRECTED_CONDITIONS } })
-          : await this.api.setNetworkConditions({ instance: instance.id, preset });
-      this.onInstances(state);
-    } catch (error) {
-      this.applied.delete(index);
-      this.patch({ problem: `Could not set the network of instance ${index}: ${messageOf(error)}` });
-    }
   }
 
   private patch(change: Partial<SessionView>): void {

@@ -31,7 +31,7 @@ export function QrCodeButton({ text, label, title, hint, children, className = '
       <button type="button" className={className} popoverTarget={id} aria-label={title} title={title} disabled={text === null} data-testid={`${testId}-open`}>
         {children}
       </button>
-      <div id={id} popover="auto" role="dialog" aria-labelledby={titleId} className="qr-popover" data-testid={testId}>
+      <div id={id} popover="auto" role="dialog" aria-labelledby={titleId} className="overlay qr-popover" data-testid={testId}>
         <div className="qr-popover-header">
           <h2 id={titleId} className="qr-popover-title">
             {title}

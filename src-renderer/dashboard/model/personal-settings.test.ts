@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStorage } from '../../testing/memory-storage';
 import { DEFAULT_PERSONAL, loadPersonal, loadSessionId, parsePersonalSettings, PERSONAL_KEY, savePersonal, saveSessionId, SESSION_ID_KEY } from './personal-settings';
-
-function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, v),
-  };
-}
 
 describe('personal settings', () => {
   it('round-trips through storage', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REDIAL_TIMING, RedialPlanner, type RedialInput } from './redial';
 
 const none = new Set<string>();
-const { blipAfterMs, fallbackAfterMs, retryAfterMs, giveUpAfterMs, attemptTimeoutMs } = DEFAULT_REDIAL_TIMING;
+const { blipAfterMs, fallbackAfterMs, retryAfterMs, giveUpAfterMs, attemptTimeoutMs, maxAttemptTimeoutMs } = DEFAULT_REDIAL_TIMING;
 
 /** By default our broker does not list its peers (onBroker null): the LAN alone says who is back. */
 function input(overrides: Partial<RedialInput>): RedialInput {
@@ -87,6 +87,29 @@ describe('RedialPlanner', () => {
     larger.linkDown('a', 'timeout', 0);
     larger.plan(input({ self: 'b', now: 4_000 }));
     expect(larger.plan(input({ self: 'b', onLan: a, busy: a, now: 30_000 }))).toMatchObject({ dial: [], abandon: [] });
+  });
+
+  it('gives each next attempt twice as long, up to maxAttemptTimeoutMs, and starts over at a reappearance', () => {
+    const planner = new RedialPlanner();
+    const lan = new Set(['b']);
+    planner.linkDown('b', 'timeout', 0);
+    planner.plan(input({ now: 4_000 }));
+    let at = 11_000;
+    expect(planner.plan(input({ onLan: lan, now: at })).dial).toEqual(['b']);
+    const timeouts: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      // Step in 100 ms until the stuck attempt is abandoned.
+      const started = at;
+      do at += 100;
+      while (planner.plan(input({ onLan: lan, busy: lan, now: at })).abandon.length === 0 && at - started < 60_000);
+      timeouts.push(at - started);
+    }
+    expect(timeouts).toEqual([attemptTimeoutMs, 2 * attemptTimeoutMs, Math.min(4 * attemptTimeoutMs, maxAttemptTimeoutMs), maxAttemptTimeoutMs]);
+    // Gone and back: the first attempt is short again.
+    planner.plan(input({ now: at + 100 }));
+    at += 200;
+    expect(planner.plan(input({ onLan: lan, now: at })).dial).toEqual(['b']);
+    expect(planner.plan(input({ onLan: lan, busy: lan, now: at + attemptTimeoutMs })).abandon).toEqual(['b']);
   });
 
   it('a reappearance after a failed attempt dials again at once', () => {

@@ -20,8 +20,12 @@
  *   While a returning peer is listed on the LAN but not yet on our broker,
  *   the plan asks for the listing to be read again.
  * - A redial still connecting after `attemptTimeoutMs` while the peer is
- *   listed is abandoned and made again: its offer may have gone to the
- *   peer's previous signaling socket (a LAN link opens in well under a second).
+ *   listed is abandoned and made again, each next attempt given twice as
+ *   long (up to `maxAttemptTimeoutMs`): its offer may have gone to the
+ *   peer's previous signaling socket, or reached a machine whose browser had
+ *   not yet seen its interface come back. A LAN link opens in 0.1-0.4 s; CI
+ *   once waited out a 3 s first attempt and missed the 3 s target by 84 ms,
+ *   hence 1.5 s, doubled so a slow machine still gets a long attempt.
  * - One side dials: the smaller id (mesh.ts's rule, so no duplicate link);
  *   the other only after `fallbackAfterMs` without a link (the smaller side
  *   may be a game that never redials).
@@ -40,8 +44,10 @@ export interface RedialTiming {
   retryAfterMs: number;
   /** A lost peer is forgotten this long after its loss. */
   giveUpAfterMs: number;
-  /** A redial still connecting after this long is abandoned and made again. */
+  /** A first redial still connecting after this long is abandoned and made again (each next one gets twice as long). */
   attemptTimeoutMs: number;
+  /** The longest an attempt is given before it is made again. */
+  maxAttemptTimeoutMs: number;
   maxTracked: number;
 }
 
@@ -51,7 +57,8 @@ export const DEFAULT_REDIAL_TIMING: RedialTiming = {
   // After an attempt ended (an attempt under way is "busy" until it opens or the engine's 15 s connect timeout).
   retryAfterMs: 2_000,
   giveUpAfterMs: 10 * 60_000,
-  attemptTimeoutMs: 3_000,
+  attemptTimeoutMs: 1_500,
+  maxAttemptTimeoutMs: 6_000,
   maxTracked: 256,
 };
 
@@ -68,6 +75,8 @@ interface LostPeer {
   away: boolean;
   reappearedAt: number | null;
   lastAttempt: number | null;
+  /** Attempts made since the latest reappearance (sets the next attempt's timeout). */
+  attempts: number;
 }
 
 export interface RedialInput {
@@ -104,7 +113,7 @@ export class RedialPlanner {
       return;
     }
     this.lost.delete(peerId);
-    this.lost.set(peerId, { lostAt: now, onLan: false, away: false, reappearedAt: null, lastAttempt: null });
+    this.lost.set(peerId, { lostAt: now, onLan: false, away: false, reappearedAt: null, lastAttempt: null, attempts: 0 });
     if (this.lost.size > this.timing.maxTracked) {
       const oldest = this.lost.keys().next().value;
       if (oldest !== undefined) this.lost.delete(oldest);
@@ -128,7 +137,7 @@ export class RedialPlanner {
   plan(input: RedialInput): { dial: string[]; abandon: string[]; refreshListing: boolean } {
     const { self, now } = input;
     if (self === '') return { dial: [], abandon: [], refreshListing: false };
-    const { blipAfterMs, fallbackAfterMs, retryAfterMs, giveUpAfterMs, attemptTimeoutMs } = this.timing;
+    const { blipAfterMs, fallbackAfterMs, retryAfterMs, giveUpAfterMs, attemptTimeoutMs, maxAttemptTimeoutMs } = this.timing;
     const dials: string[] = [];
     const abandon: string[] = [];
     let refreshListing = false;
@@ -148,12 +157,15 @@ export class RedialPlanner {
       if (peer.away) {
         peer.away = false;
         peer.reappearedAt = now;
+        peer.attempts = 0;
       }
       if (peerId === self) continue;
       if (input.busy.has(peerId)) {
-        if (peer.lastAttempt === null || now - peer.lastAttempt < attemptTimeoutMs) continue;
+        const timeout = Math.min(attemptTimeoutMs * 2 ** Math.max(0, peer.attempts - 1), maxAttemptTimeoutMs);
+        if (peer.lastAttempt === null || now - peer.lastAttempt < timeout) continue;
         abandon.push(peerId);
         peer.lastAttempt = now;
+        peer.attempts += 1;
         dials.push(peerId);
         continue;
       }
@@ -163,6 +175,7 @@ export class RedialPlanner {
       // An attempt made before the latest reappearance does not hold the next one back.
       if (peer.lastAttempt !== null && peer.lastAttempt >= since && now - peer.lastAttempt < retryAfterMs) continue;
       peer.lastAttempt = now;
+      peer.attempts += 1;
       dials.push(peerId);
     }
     return { dial: dials, abandon, refreshListing };

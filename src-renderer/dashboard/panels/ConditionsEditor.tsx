@@ -136,26 +136,22 @@ function CustomForm({
         <fieldset key={direction.key} className="cond-direction">
           <legend className="field-label">{direction.label}</legend>
           {FIELDS.map((field) => (
-            <label key={field.key} className="cond-number" htmlFor={`${id}-${direction.key}-${field.key}`}>
-              <span>
-                {field.label} <span className="muted">{field.unit}</span>
-              </span>
-              <input
-                id={`${id}-${direction.key}-${field.key}`}
-                className="input"
-                inputMode="decimal"
-                value={fields[direction.key][field.key]}
-                placeholder={field.key === 'bandwidth' ? 'no cap' : '0'}
-                aria-invalid={error !== null}
-                aria-describedby={`${id}-message`}
-                data-testid={`${testId}-${direction.key}-${field.key}`}
-                onChange={(event) => {
-                  const value = event.target.value;
-                  setFields((f) => ({ ...f, [direction.key]: { ...f[direction.key], [field.key]: value } }));
-                  setError(null);
-                }}
-              />
-            </label>
+            <NumberField
+              key={field.key}
+              id={`${id}-${direction.key}-${field.key}`}
+              label={field.label}
+              unit={field.unit}
+              inputMode="decimal"
+              value={fields[direction.key][field.key]}
+              placeholder={field.key === 'bandwidth' ? 'no cap' : '0'}
+              invalid={error !== null}
+              describedBy={`${id}-message`}
+              testId={`${testId}-${direction.key}-${field.key}`}
+              onChange={(value) => {
+                setFields((f) => ({ ...f, [direction.key]: { ...f[direction.key], [field.key]: value } }));
+                setError(null);
+              }}
+            />
           ))}
         </fieldset>
       ))}
@@ -193,21 +189,47 @@ function SpikeForm({
 
   return (
     <form className="cond-spike" onSubmit={submit} aria-label="Lag spike">
-      <label className="cond-number" htmlFor={`${id}-ms`}>
-        <span>
-          Spike <span className="muted">ms</span>
-        </span>
-        <input id={`${id}-ms`} className="input" inputMode="numeric" value={ms} onChange={(e) => setMs(e.target.value)} data-testid={`${testId}-spike-ms`} />
-      </label>
-      <label className="cond-number" htmlFor={`${id}-s`}>
-        <span>
-          for <span className="muted">s</span>
-        </span>
-        <input id={`${id}-s`} className="input" inputMode="decimal" value={seconds} onChange={(e) => setSeconds(e.target.value)} data-testid={`${testId}-spike-s`} />
-      </label>
+      <NumberField id={`${id}-ms`} label="Spike" unit="ms" inputMode="numeric" value={ms} onChange={setMs} testId={`${testId}-spike-ms`} />
+      <NumberField id={`${id}-s`} label="for" unit="s" inputMode="decimal" value={seconds} onChange={setSeconds} testId={`${testId}-spike-s`} />
       <button type="submit" className="btn btn-small" disabled={busy} data-testid={`${testId}-spike`}>
         Lag spike
       </button>
     </form>
+  );
+}
+
+interface NumberFieldProps {
+  id: string;
+  label: string;
+  unit: string;
+  inputMode: 'numeric' | 'decimal';
+  value: string;
+  onChange(value: string): void;
+  testId: string;
+  placeholder?: string;
+  invalid?: boolean;
+  /** The form's message line, when it has one. */
+  describedBy?: string;
+}
+
+/** A figure with its name and unit; the label wraps the input, so its accessible name is e.g. "Latency ms". */
+function NumberField({ id, label, unit, inputMode, value, onChange, testId, placeholder, invalid, describedBy }: NumberFieldProps) {
+  return (
+    <label className="cond-number" htmlFor={id}>
+      <span>
+        {label} <span className="muted">{unit}</span>
+      </span>
+      <input
+        id={id}
+        className="input"
+        inputMode={inputMode}
+        value={value}
+        placeholder={placeholder}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        data-testid={testId}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </label>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { FieldMessage } from '../components/FieldMessage';
+import { InlineForm } from '../components/InlineForm';
+import { TextInput } from '../components/TextInput';
 import { useModel } from '../model-context';
 import { validateDisplayName } from '../model/validation';
 
@@ -28,34 +29,11 @@ export function DisplayNameForm({ current, testId, label = 'Display name' }: Pro
   };
 
   return (
-    <form
-      className="inline-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void save();
-      }}
-    >
-      <label htmlFor={`${id}-name`} className="field-label">
-        {label}
-      </label>
-      <div className="inline-row">
-        <input
-          id={`${id}-name`}
-          className="input"
-          value={value}
-          maxLength={60}
-          autoComplete="nickname"
-          spellCheck={false}
-          aria-invalid={!validation.ok}
-          aria-describedby={`${id}-msg`}
-          data-testid={`${testId}-input`}
-          onChange={(event) => setDraft(event.target.value)}
-        />
-        <button type="submit" className="btn" disabled={!changed || saving} data-testid={`${testId}-save`}>
-          {saving ? 'Saving…' : 'Save'}
-        </button>
-      </div>
-      <FieldMessage id={`${id}-msg`} error={validation.ok ? null : validation.error} hint="Shown to the other players on the LAN" />
-    </form>
+    <InlineForm id={`${id}-name`} label={label} onSubmit={() => void save()} error={validation.ok ? null : validation.error} hint="Shown to the other players on the LAN">
+      <TextInput id={`${id}-name`} className="input" value={value} maxLength={60} autoComplete="nickname" invalid={!validation.ok} testId={`${testId}-input`} onChange={setDraft} />
+      <button type="submit" className="btn" disabled={!changed || saving} data-testid={`${testId}-save`}>
+        {saving ? 'Saving…' : 'Save'}
+      </button>
+    </InlineForm>
   );
 }

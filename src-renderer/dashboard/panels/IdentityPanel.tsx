@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import { CopyButton } from '../components/CopyButton';
-import { FieldMessage } from '../components/FieldMessage';
+import { InlineForm } from '../components/InlineForm';
 import { Panel } from '../components/Panel';
 import { StatusPill } from '../components/StatusPill';
+import { TextInput } from '../components/TextInput';
 import { useModel, useStore } from '../model-context';
 import { describeEndpoint } from '../model/format';
 import { validatePeerId } from '../model/validation';
@@ -73,47 +74,35 @@ function CustomIdForm({ current }: { current: string }) {
   const showError = touched && draft !== '' && !validation.ok;
 
   return (
-    <form
-      className="inline-form"
-      onSubmit={(event) => {
-        event.preventDefault();
+    <InlineForm
+      id={`${id}-custom`}
+      label="Use a custom id"
+      onSubmit={() => {
         setTouched(true);
         if (!validation.ok || validation.value === current) return;
         model.useCustomId(validation.value);
         setDraft('');
         setTouched(false);
       }}
+      messageTestId="custom-id-error"
+      error={showError && !validation.ok ? validation.error : null}
+      hint="Re-registers under this id for this tab; open connections stay up"
     >
-      <label htmlFor={`${id}-custom`} className="field-label">
-        Use a custom id
-      </label>
-      <div className="inline-row">
-        <input
-          id={`${id}-custom`}
-          className="input mono"
-          value={draft}
-          placeholder="e.g. player-2"
-          maxLength={80}
-          spellCheck={false}
-          autoComplete="off"
-          aria-invalid={showError}
-          aria-describedby={`${id}-custom-msg`}
-          data-testid="custom-id-input"
-          onChange={(event) => {
-            setDraft(event.target.value);
-            setTouched(true);
-          }}
-        />
-        <button type="submit" className="btn" disabled={!validation.ok || validation.value === current} data-testid="custom-id-apply">
-          Reconnect as
-        </button>
-      </div>
-      <FieldMessage
-        id={`${id}-custom-msg`}
-        testId="custom-id-error"
-        error={showError && !validation.ok ? validation.error : null}
-        hint="Re-registers under this id for this tab; open connections stay up"
+      <TextInput
+        id={`${id}-custom`}
+        value={draft}
+        placeholder="e.g. player-2"
+        maxLength={80}
+        invalid={showError}
+        testId="custom-id-input"
+        onChange={(value) => {
+          setDraft(value);
+          setTouched(true);
+        }}
       />
-    </form>
+      <button type="submit" className="btn" disabled={!validation.ok || validation.value === current} data-testid="custom-id-apply">
+        Reconnect as
+      </button>
+    </InlineForm>
   );
 }

@@ -166,30 +166,19 @@ function RecordingBar({ now }: { now: number }) {
             {recording.truncated ? ' · full: later events are not recorded' : ''}
             {recording.file ? ` · also written to ${recording.file}` : ''}
           </span>
-          <button
-            type="button"
-            className="btn btn-small btn-primary"
-            disabled={busy}
-            onClick={() => void run(() => model.instances.stopRecording()).then((problem) => setHasTrace(hasTrace || problem === null))}
-            data-testid="recording-stop"
-          >
-            Stop recording
-          </button>
         </>
       ) : (
-        <>
-          <span className="small muted">Record every instance's traffic as JSONL: time, instance, direction, peer, event, size, data, conditions.</span>
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={busy}
-            onClick={() => void run(() => model.instances.startRecording()).then((problem) => setHasTrace(hasTrace || problem === null))}
-            data-testid="recording-start"
-          >
-            Start recording
-          </button>
-        </>
+        <span className="small muted">Record every instance's traffic as JSONL: time, instance, direction, peer, event, size, data, conditions.</span>
       )}
+      <button
+        type="button"
+        className={recording ? 'btn btn-small btn-primary' : 'btn btn-small'}
+        disabled={busy}
+        onClick={() => void run(() => (recording ? model.instances.stopRecording() : model.instances.startRecording())).then((problem) => setHasTrace(hasTrace || problem === null))}
+        data-testid={recording ? 'recording-stop' : 'recording-start'}
+      >
+        {recording ? 'Stop recording' : 'Start recording'}
+      </button>
       <button type="button" className="btn btn-small" disabled={busy || (!recording && !hasTrace)} onClick={() => void download()} data-testid="recording-download">
         Download .jsonl
       </button>

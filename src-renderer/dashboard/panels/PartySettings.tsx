@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { PartyCodeSchema, type LanState, type Settings } from '../../../src-preload/contract';
-import { FieldMessage } from '../components/FieldMessage';
+import { Field } from '../components/Field';
 import { QrCodeButton } from '../components/QrCodeButton';
+import { TextInput } from '../components/TextInput';
 import { useModel } from '../model-context';
 
 /** 10 characters of a 32-symbol alphabet without look-alikes (0/o, 1/l/i): 50 bits, easy to read out. */
@@ -45,27 +46,14 @@ export function PartySettings({ settings, lan }: { settings: Settings; lan: LanS
           if (parsed.success) void save(parsed.data);
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-code`} className="field-label">
-            Party code
-          </label>
-          <input
-            id={`${id}-code`}
-            className="input mono"
-            type={visible ? 'text' : 'password'}
-            autoComplete="off"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            aria-invalid={error !== null}
-            aria-describedby={`${id}-code-msg`}
-            data-testid="settings-party-code"
-          />
-          <FieldMessage
-            id={`${id}-code-msg`}
-            error={error}
-            hint="Type the same code on every machine of the party. Machines without it are listed as not in this party and never become the default broker."
-          />
-        </div>
+        <Field
+          id={`${id}-code`}
+          label="Party code"
+          error={error}
+          hint="Type the same code on every machine of the party. Machines without it are listed as not in this party and never become the default broker."
+        >
+          <TextInput id={`${id}-code`} type={visible ? 'text' : 'password'} value={code} invalid={error !== null} testId="settings-party-code" onChange={setCode} />
+        </Field>
         <div className="save-row">
           <button type="submit" className="btn btn-primary" disabled={!parsed.success || code.trim() === settings.partyCode} data-testid="party-code-save">
             Use this code

@@ -4,6 +4,7 @@ import { FieldMessage } from '../components/FieldMessage';
 import { Panel } from '../components/Panel';
 import { StatusPill } from '../components/StatusPill';
 import { Switch } from '../components/Switch';
+import { TextInput } from '../components/TextInput';
 import { useModel, useStore } from '../model-context';
 import { formatBytes, formatCount, formatRtt } from '../model/format';
 import type { PeerRowStats } from '../model/dashboard-p2p';
@@ -148,19 +149,7 @@ function ConnectByIdForm({ disabled, myId }: { disabled: boolean; myId: string }
         <label htmlFor={`${id}-peer`} className="inline-label">
           Connect by id
         </label>
-        <input
-          id={`${id}-peer`}
-          className="input mono"
-          value={draft}
-          placeholder="the other player’s peer id"
-          spellCheck={false}
-          autoComplete="off"
-          maxLength={80}
-          aria-invalid={error !== null}
-          aria-describedby={`${id}-peer-msg`}
-          data-testid="connect-id-input"
-          onChange={(event) => setDraft(event.target.value)}
-        />
+        <TextInput id={`${id}-peer`} value={draft} placeholder="the other player’s peer id" maxLength={80} invalid={error !== null} testId="connect-id-input" onChange={setDraft} />
         <button type="submit" className="btn btn-primary" disabled={disabled || !validation.ok || self} data-testid="connect-id-submit">
           Connect
         </button>

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { FieldMessage } from '../components/FieldMessage';
+import { Field } from '../components/Field';
+import { TextInput } from '../components/TextInput';
 import { useModel, useStore } from '../model-context';
 import { parseEventData, validateEventName, type DataMode } from '../model/validation';
 
@@ -62,27 +63,19 @@ export function SendEventForm() {
             ))}
           </select>
         </div>
-        <div className="send-field">
-          <label htmlFor={`${id}-name`} className="field-label">
-            Event name
-          </label>
-          <input
+        <Field id={`${id}-name`} className="send-field" label="Event name" error={nameTouched && !nameCheck.ok ? nameCheck.error : null}>
+          <TextInput
             id={`${id}-name`}
-            className="input mono"
             value={name}
             placeholder="e.g. chat"
-            spellCheck={false}
-            autoComplete="off"
-            aria-invalid={nameTouched && !nameCheck.ok}
-            aria-describedby={`${id}-name-msg`}
-            data-testid="event-name"
-            onChange={(e) => {
-              setName(e.target.value);
+            invalid={nameTouched && !nameCheck.ok}
+            testId="event-name"
+            onChange={(value) => {
+              setName(value);
               setNameTouched(true);
             }}
           />
-          <FieldMessage id={`${id}-name-msg`} error={nameTouched && !nameCheck.ok ? nameCheck.error : null} />
-        </div>
+        </Field>
         <fieldset className="send-field mode-field">
           <legend className="field-label">Data as</legend>
           <div className="segmented">
@@ -94,10 +87,14 @@ export function SendEventForm() {
             ))}
           </div>
         </fieldset>
-        <div className="send-field send-data">
-          <label htmlFor={`${id}-data`} className="field-label">
-            {mode === 'text' ? 'Data (text)' : 'Data (JSON value, sent as a variable)'}
-          </label>
+        <Field
+          id={`${id}-data`}
+          className="send-field send-data"
+          label={mode === 'text' ? 'Data (text)' : 'Data (JSON value, sent as a variable)'}
+          messageTestId="event-data-message"
+          error={dataError}
+          hint={dataHint}
+        >
           <textarea
             id={`${id}-data`}
             className="input mono"
@@ -117,13 +114,7 @@ export function SendEventForm() {
               }
             }}
           />
-          <FieldMessage
-            id={`${id}-data-msg`}
-            testId="event-data-message"
-            error={dataError}
-            hint={dataHint}
-          />
-        </div>
+        </Field>
         <div className="send-field send-submit">
           <button type="submit" className="btn btn-primary" disabled={!canSend} data-testid="event-send">
             Send

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ArchiveLimits, IceServer, Settings } from '../../../src-preload/contract';
-import { FieldMessage } from '../components/FieldMessage';
+import { Field } from '../components/Field';
 import { Switch } from '../components/Switch';
 import { useModel, useStore } from '../model-context';
 import { parseInterfaceList, validateArchiveLimit, validateBrokerKey, validateBrokerPath, validateIceServer, validatePerAddressLimit, validatePort } from '../model/validation';
@@ -33,7 +33,7 @@ export function SettingsDialog({ open, onClose }: Props) {
   }, [open]);
 
   return (
-    <dialog ref={dialog} className="settings-dialog" aria-labelledby="settings-title" onClose={onClose} data-testid="settings-dialog">
+    <dialog ref={dialog} className="overlay settings-dialog" aria-labelledby="settings-title" onClose={onClose} data-testid="settings-dialog">
       <header className="dialog-header">
         <h2 id="settings-title">Settings</h2>
         <button type="button" className="btn btn-ghost" onClick={onClose} aria-label="Close settings">
@@ -90,38 +90,29 @@ function BrokerSettings({ settings }: { settings: Settings }) {
   const [path, setPath] = useState(settings.broker.path);
   const [key, setKey] = useState(settings.broker.key);
   const [perMachine, setPerMachine] = useState(String(settings.broker.perAddressLimit));
-  const [status, save] = useSaver();
   const checks = { port: validatePort(port), path: validateBrokerPath(path), key: validateBrokerKey(key), perMachine: validatePerAddressLimit(perMachine) };
-  const valid = checks.port.ok && checks.path.ok && checks.key.ok && checks.perMachine.ok;
+  const broker =
+    checks.port.ok && checks.path.ok && checks.key.ok && checks.perMachine.ok
+      ? { port: checks.port.value, path: checks.path.value, key: checks.key.value, perAddressLimit: checks.perMachine.value }
+      : null;
 
   return (
-    <Section title="Broker on this host">
-      <form
-        className="settings-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!checks.port.ok || !checks.path.ok || !checks.key.ok || !checks.perMachine.ok) return;
-          const broker = { port: checks.port.value, path: checks.path.value, key: checks.key.value, perAddressLimit: checks.perMachine.value };
-          void save(() => model.updateHostSettings({ broker }));
-        }}
-      >
-        <div className="settings-grid">
-          <Field id={`${id}-port`} label="Port" error={checks.port.ok ? null : checks.port.error} hint="Applies at the next launch">
-            <input id={`${id}-port`} className="input num" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} aria-invalid={!checks.port.ok} aria-describedby={`${id}-port-msg`} />
-          </Field>
-          <Field id={`${id}-path`} label="Path" error={checks.path.ok ? null : checks.path.error} hint="Restarts the broker">
-            <input id={`${id}-path`} className="input mono" value={path} onChange={(e) => setPath(e.target.value)} aria-invalid={!checks.path.ok} aria-describedby={`${id}-path-msg`} />
-          </Field>
-          <Field id={`${id}-key`} label="Key" error={checks.key.ok ? null : checks.key.error} hint="Restarts the broker">
-            <input id={`${id}-key`} className="input mono" value={key} onChange={(e) => setKey(e.target.value)} aria-invalid={!checks.key.ok} aria-describedby={`${id}-key-msg`} />
-          </Field>
-          <Field id={`${id}-per-machine`} label="Clients per machine" error={checks.perMachine.ok ? null : checks.perMachine.error} hint="At once from one address, so one machine cannot fill the broker. Restarts the broker">
-            <input id={`${id}-per-machine`} className="input num" inputMode="numeric" value={perMachine} onChange={(e) => setPerMachine(e.target.value)} aria-invalid={!checks.perMachine.ok} aria-describedby={`${id}-per-machine-msg`} data-testid="settings-per-address-limit" />
-          </Field>
-        </div>
-        <SaveRow disabled={!valid} status={status} testId="broker-settings" />
-      </form>
-    </Section>
+    <SettingsForm title="Broker on this host" testId="broker-settings" save={broker && (() => model.updateHostSettings({ broker }))}>
+      <div className="settings-grid">
+        <Field id={`${id}-port`} label="Port" error={checks.port.ok ? null : checks.port.error} hint="Applies at the next launch">
+          <input id={`${id}-port`} className="input num" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} aria-invalid={!checks.port.ok} aria-describedby={`${id}-port-msg`} />
+        </Field>
+        <Field id={`${id}-path`} label="Path" error={checks.path.ok ? null : checks.path.error} hint="Restarts the broker">
+          <input id={`${id}-path`} className="input mono" value={path} onChange={(e) => setPath(e.target.value)} aria-invalid={!checks.path.ok} aria-describedby={`${id}-path-msg`} />
+        </Field>
+        <Field id={`${id}-key`} label="Key" error={checks.key.ok ? null : checks.key.error} hint="Restarts the broker">
+          <input id={`${id}-key`} className="input mono" value={key} onChange={(e) => setKey(e.target.value)} aria-invalid={!checks.key.ok} aria-describedby={`${id}-key-msg`} />
+        </Field>
+        <Field id={`${id}-per-machine`} label="Clients per machine" error={checks.perMachine.ok ? null : checks.perMachine.error} hint="At once from one address, so one machine cannot fill the broker. Restarts the broker">
+          <input id={`${id}-per-machine`} className="input num" inputMode="numeric" value={perMachine} onChange={(e) => setPerMachine(e.target.value)} aria-invalid={!checks.perMachine.ok} aria-describedby={`${id}-per-machine-msg`} data-testid="settings-per-address-limit" />
+        </Field>
+      </div>
+    </SettingsForm>
   );
 }
 
@@ -179,14 +170,13 @@ function IceServerSettings({ servers }: { servers: IceServer[] }) {
           </button>
         </div>
       </form>
-      <div className="save-row">
-        <button type="button" className="btn btn-primary" disabled={!changed} onClick={() => void save(() => model.updateHostSettings({ iceServers: list }))} data-testid="ice-save">
-          Save ICE servers
-        </button>
-        <span className="small muted" role="status" data-testid="ice-status">
-          {status ?? 'New servers apply to new connections; a removed one stays in use until the page reloads.'}
-        </span>
-      </div>
+      <SaveRow
+        testId="ice"
+        label="Save ICE servers"
+        disabled={!changed}
+        onClick={() => void save(() => model.updateHostSettings({ iceServers: list }))}
+        status={status ?? 'New servers apply to new connections; a removed one stays in use until the page reloads.'}
+      />
     </Section>
   );
 }
@@ -195,26 +185,14 @@ function InterfaceSettings({ interfaces }: { interfaces: string[] }) {
   const model = useModel();
   const id = useId();
   const [text, setText] = useState(interfaces.join(', '));
-  const [status, save] = useSaver();
   const parsed = parseInterfaceList(text);
 
   return (
-    <Section title="Network interfaces">
-      <form
-        className="settings-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!parsed.ok) return;
-          const list = parsed.value;
-          void save(() => model.updateHostSettings({ interfaces: list }));
-        }}
-      >
-        <Field id={`${id}-if`} label="Advertise and look for players on" error={parsed.ok ? null : parsed.error} hint="Interface names, comma-separated (e.g. eth0, wlan0). Empty: every IPv4 interface.">
-          <input id={`${id}-if`} className="input mono" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!parsed.ok} aria-describedby={`${id}-if-msg`} />
-        </Field>
-        <SaveRow disabled={!parsed.ok} status={status} testId="interfaces" />
-      </form>
-    </Section>
+    <SettingsForm title="Network interfaces" testId="interfaces" save={parsed.ok ? () => model.updateHostSettings({ interfaces: parsed.value }) : null}>
+      <Field id={`${id}-if`} label="Advertise and look for players on" error={parsed.ok ? null : parsed.error} hint="Interface names, comma-separated (e.g. eth0, wlan0). Empty: every IPv4 interface.">
+        <input id={`${id}-if`} className="input mono" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={!parsed.ok} aria-describedby={`${id}-if-msg`} />
+      </Field>
+    </SettingsForm>
   );
 }
 
@@ -224,62 +202,61 @@ function ArchiveSettings({ limits }: { limits: ArchiveLimits }) {
   const [entries, setEntries] = useState(String(limits.maxEntries));
   const [mib, setMib] = useState(String(Math.round(limits.maxTotalBytes / 1024 ** 2)));
   const [ratio, setRatio] = useState(String(limits.maxRatio));
-  const [status, save] = useSaver();
   const checks = {
     maxEntries: validateArchiveLimit('maxEntries', entries),
     maxTotalBytes: validateArchiveLimit('maxTotalBytes', mib, 1024 ** 2),
     maxRatio: validateArchiveLimit('maxRatio', ratio),
   };
-  const valid = checks.maxEntries.ok && checks.maxTotalBytes.ok && checks.maxRatio.ok;
+  const archive =
+    checks.maxEntries.ok && checks.maxTotalBytes.ok && checks.maxRatio.ok
+      ? { maxEntries: checks.maxEntries.value, maxTotalBytes: checks.maxTotalBytes.value, maxRatio: checks.maxRatio.value }
+      : null;
 
   return (
-    <Section title="Game archives" note="A .zip past these is refused before anything is unpacked">
+    <SettingsForm title="Game archives" note="A .zip past these is refused before anything is unpacked" testId="archive-settings" save={archive && (() => model.updateHostSettings({ archive }))}>
+      <div className="settings-grid">
+        <Field id={`${id}-entries`} label="Files, at most" error={checks.maxEntries.ok ? null : checks.maxEntries.error}>
+          <input id={`${id}-entries`} className="input num" inputMode="numeric" value={entries} onChange={(e) => setEntries(e.target.value)} aria-invalid={!checks.maxEntries.ok} aria-describedby={`${id}-entries-msg`} />
+        </Field>
+        <Field id={`${id}-size`} label="Unpacked MiB, at most" error={checks.maxTotalBytes.ok ? null : checks.maxTotalBytes.error}>
+          <input id={`${id}-size`} className="input num" inputMode="decimal" value={mib} onChange={(e) => setMib(e.target.value)} aria-invalid={!checks.maxTotalBytes.ok} aria-describedby={`${id}-size-msg`} />
+        </Field>
+        <Field id={`${id}-ratio`} label="Compression ratio, at most" error={checks.maxRatio.ok ? null : checks.maxRatio.error} hint="Games: under 20x; zip bombs: 1000x">
+          <input id={`${id}-ratio`} className="input num" inputMode="decimal" value={ratio} onChange={(e) => setRatio(e.target.value)} aria-invalid={!checks.maxRatio.ok} aria-describedby={`${id}-ratio-msg`} />
+        </Field>
+      </div>
+    </SettingsForm>
+  );
+}
+
+/** A section whose form saves its fields: `save` is null while a field is invalid (Save disabled); the status line says how saving went. */
+function SettingsForm({ title, note, testId, save, children }: { title: string; note?: string; testId: string; save: (() => Promise<boolean>) | null; children: ReactNode }) {
+  const [status, run] = useSaver();
+  return (
+    <Section title={title} note={note}>
       <form
         className="settings-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!checks.maxEntries.ok || !checks.maxTotalBytes.ok || !checks.maxRatio.ok) return;
-          const archive = { maxEntries: checks.maxEntries.value, maxTotalBytes: checks.maxTotalBytes.value, maxRatio: checks.maxRatio.value };
-          void save(() => model.updateHostSettings({ archive }));
+          if (save) void run(save);
         }}
       >
-        <div className="settings-grid">
-          <Field id={`${id}-entries`} label="Files, at most" error={checks.maxEntries.ok ? null : checks.maxEntries.error}>
-            <input id={`${id}-entries`} className="input num" inputMode="numeric" value={entries} onChange={(e) => setEntries(e.target.value)} aria-invalid={!checks.maxEntries.ok} aria-describedby={`${id}-entries-msg`} />
-          </Field>
-          <Field id={`${id}-size`} label="Unpacked MiB, at most" error={checks.maxTotalBytes.ok ? null : checks.maxTotalBytes.error}>
-            <input id={`${id}-size`} className="input num" inputMode="decimal" value={mib} onChange={(e) => setMib(e.target.value)} aria-invalid={!checks.maxTotalBytes.ok} aria-describedby={`${id}-size-msg`} />
-          </Field>
-          <Field id={`${id}-ratio`} label="Compression ratio, at most" error={checks.maxRatio.ok ? null : checks.maxRatio.error} hint="Games: under 20x; zip bombs: 1000x">
-            <input id={`${id}-ratio`} className="input num" inputMode="decimal" value={ratio} onChange={(e) => setRatio(e.target.value)} aria-invalid={!checks.maxRatio.ok} aria-describedby={`${id}-ratio-msg`} />
-          </Field>
-        </div>
-        <SaveRow disabled={!valid} status={status} testId="archive-settings" />
+        {children}
+        <SaveRow testId={testId} label="Save" disabled={save === null} status={status ?? '\u00a0'} />
       </form>
     </Section>
   );
 }
 
-function Field({ id, label, error, hint, children }: { id: string; label: string; error: string | null; hint?: string; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      {children}
-      <FieldMessage id={`${id}-msg`} error={error} hint={hint} />
-    </div>
-  );
-}
-
-function SaveRow({ disabled, status, testId }: { disabled: boolean; status: string | null; testId: string }) {
+/** A save button and its status line (how the last save went, or what saving does). Without onClick, the button submits its form. */
+function SaveRow({ testId, label, disabled, onClick, status }: { testId: string; label: string; disabled: boolean; onClick?: () => void; status: string }) {
   return (
     <div className="save-row">
-      <button type="submit" className="btn btn-primary" disabled={disabled} data-testid={`${testId}-save`}>
-        Save
+      <button type={onClick ? 'button' : 'submit'} className="btn btn-primary" disabled={disabled} onClick={onClick} data-testid={`${testId}-save`}>
+        {label}
       </button>
       <span className="small muted" role="status" data-testid={`${testId}-status`}>
-        {status ?? '\u00a0'}
+        {status}
       </span>
     </div>
   );
