@@ -22,7 +22,7 @@ import { callBridge } from '../../e2e/fixtures/bridge.js';
 import { assembleDotsGame } from '../../e2e/fixtures/games/assemble.js';
 import type { DotsTestState } from '../../e2e/fixtures/games/dots-driver.js';
 import { startHost, type RunningHost } from '../../e2e/fixtures/host.js';
-import { BENCH_PARAMS } from '../../src-preload/game-agent-protocol.js';
+import { benchIndexOf } from '../../e2e/fixtures/games/instances.js';
 import type { HostState } from '../../src-preload/contract.js';
 import { delay, uniqueId, type BenchContext } from '../lib/context.js';
 import { REPO_ROOT } from '../lib/paths.js';
@@ -72,8 +72,8 @@ function instanceFrames(page: Page): Map<number, Frame> {
   const frames = new Map<number, Frame>();
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
-    const index = Number(new URL(frame.url(), 'http://x/').searchParams.get(BENCH_PARAMS.instance));
-    if (Number.isInteger(index) && index >= 1) frames.set(index, frame);
+    const index = benchIndexOf(frame);
+    if (index !== null) frames.set(index, frame);
   }
   return frames;
 }

@@ -16,6 +16,7 @@
  */
 import type { Frame, Locator, Page } from '@playwright/test';
 import type { DotsTestState } from '../fixtures/games/dots-driver.js';
+import { benchIndexOf } from '../fixtures/games/instances.js';
 import { P2P_LAUNCH_OPTIONS } from '../fixtures/p2p/harness.js';
 import { expect, test } from '../fixtures/test.js';
 import { expectNoProblems, saveScreenshot, type Dashboard } from './dashboard-helpers.js';
@@ -43,13 +44,7 @@ const GONE_SLACK_MS = 1_000;
 
 /** The attached frame of bench instance `index` (a killed one has none; a rejoined one is a new frame). */
 function frameOf(page: Page, index: number): Frame | undefined {
-  return page.frames().find((frame) => {
-    try {
-      return new URL(frame.url()).searchParams.get('lanPartyInstance') === String(index);
-    } catch {
-      return false;
-    }
-  });
+  return page.frames().find((frame) => benchIndexOf(frame) === index);
 }
 
 /**

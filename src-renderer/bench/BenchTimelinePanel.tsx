@@ -2,8 +2,8 @@
  * Beside the grid: every instance's events in one list, newest first, each
  * row in its instance's colour (the legend says which); names can be hidden
  * (a game's heartbeat would bury its moves). Bounded by BenchTimeline
- * (model/bench-timeline.ts), and re-rendered at most once an animation frame
- * however fast events come (BenchSession coalesces).
+ * (model/bench-timeline.ts), and re-rendered at most every 100 ms however
+ * fast events come (BenchSession coalesces).
  *
  * Only the rows in view exist (virtualized, one fixed row height), in a
  * scroller that contains its own layout and paint: with 150 rows drawn, each
@@ -12,17 +12,12 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef, useSyncExternalStore } from 'react';
+import { formatClock } from '../dashboard/model/format';
 import type { BenchSession } from './model/bench-session';
 import { colourOf, type TimelineEntry } from './model/bench-timeline';
 
 /** Fixed row height (bench.css `.bench-event`): positions are computed, never measured. */
 const ROW_HEIGHT = 18;
-
-function clock(t: number): string {
-  const date = new Date(t);
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
 
 export function BenchTimelinePanel({ session, count }: { session: BenchSession; count: number }) {
   const { entries, names, hidden } = useSyncExternalStore(session.timeline.subscribe, session.timeline.get);
@@ -91,7 +86,7 @@ const Row = memo(function Row({ entry, top }: { entry: TimelineEntry; top: numbe
       <span className="bench-event-data" title={entry.data}>
         {entry.data}
       </span>
-      <time className="bench-event-time">{clock(entry.t)}</time>
+      <time className="bench-event-time">{formatClock(entry.t)}</time>
     </li>
   );
 });

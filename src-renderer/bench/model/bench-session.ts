@@ -13,6 +13,7 @@ import { NO_DIRECTED_CONDITIONS } from '../../../src-preload/network-conditions'
 import { Store } from '../../dashboard/model/store';
 import { benchInstances, type PresetPick } from './bench-instances';
 import { BenchTimeline, type TimelineEntry } from './bench-timeline';
+import { messageOf } from '../../dashboard/model/format';
 
 export interface SessionView {
   host: HostState | null;
@@ -20,10 +21,6 @@ export interface SessionView {
   instances: ReadonlyMap<number, GameInstance>;
   /** The last failure the user should see (a refused call, a lost host), or null. */
   problem: string | null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export interface TimelineView {
@@ -36,10 +33,8 @@ export interface TimelineView {
 
 /**
  * The timeline is re-rendered at most this often: a list read by a person, not
- * an animation. Once per animation frame, with 8 dots instances moving 10
- * times/s each (~800 events/s with their heartbeats), the bench page's frame
- * p99 was 66.6 ms (test-bench bench scenario); the games run in another
- * process (bench-params.ts), so this page's own rendering is what is left.
+ * an animation. (What made the bench page slow was how much each render drew,
+ * not how often: see BenchTimelinePanel.tsx, which draws only the rows in view.)
  */
 const TIMELINE_RENDER_MS = 100;
 

@@ -90,3 +90,8 @@ export function peerJsOptions(endpoint: BrokerEndpoint): string {
 export function describeEndpoint(endpoint: BrokerEndpoint): string {
   return `${hostPort(endpoint.host, endpoint.port)}, path ${endpoint.path}, key ${endpoint.key}${endpoint.secure ? ', TLS' : ''}`;
 }
+
+/** What a caught error says, for a line the user reads (anything thrown, not only Errors). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

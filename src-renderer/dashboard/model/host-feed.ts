@@ -9,6 +9,7 @@ import { benchPath } from '../../bench/model/bench-params';
 import type { Bridge } from '../../bridge';
 import type { ErrorSource } from './error-feed';
 import { Store } from './store';
+import { messageOf } from './format';
 
 export interface HostView {
   /** The bridge to the host is up. */
@@ -19,10 +20,6 @@ export interface HostView {
 }
 
 type ReportError = (source: ErrorSource, message: string) => void;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class HostFeed {
   readonly view = new Store<HostView>({ connected: false, state: null, receivedAt: 0 });

@@ -13,6 +13,7 @@ import { MEMORY_TRACE_MAX_BYTES, RECORDING_PAGE_MAX_BYTES, type LanPartyApi, typ
 import type { InstanceEvents, InstancesState } from '../../../src-preload/game-agent-protocol';
 import { NO_CONDITIONS, type DirectedConditions, type NetworkPresetId } from '../../../src-preload/network-conditions';
 import { Store } from './store';
+import { messageOf } from './format';
 
 /** Which instances a setting applies to: a link of an instance, an instance, every instance of a game, or (none given) all. */
 export interface ConditionsTarget {
@@ -63,10 +64,6 @@ function isInstancesState(value: unknown): value is InstancesState {
 }
 
 export const NO_INSTANCES: InstancesState = Object.freeze({ instances: [], recording: null }) as InstancesState;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class InstanceFeed {
   readonly state = new Store<InstancesState>(NO_INSTANCES);

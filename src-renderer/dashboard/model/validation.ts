@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { ArchiveLimitsSchema, BrokerKeySchema, BrokerOptionsSchema, BrokerPathSchema, DisplayNameSchema, IceServerSchema, PeerIdSchema, PortSchema, type ArchiveLimits, type IceServer } from '../../../src-preload/contract';
 import { MAX_EVENT_DATA_BYTES, MAX_EVENT_NAME_LENGTH, MAX_INTERFACE_NAME_LENGTH, MAX_INTERFACES, utf8Length } from '../../p2p';
+import { messageOf } from './format';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -110,7 +111,7 @@ export function parseEventData(mode: DataMode, text: string): Validation<EventPa
  * finds the mistake in a multi-line value.
  */
 function describeJsonError(error: unknown, text: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const position = /position (\d+)/.exec(message);
   if (!position?.[1] || /line \d+/.test(message)) return message;
   const offset = Number(position[1]);
