@@ -142,12 +142,27 @@ describe('GameHost: every game on a listener of its own', () => {
     await expect(games.host(gameFolder('C'))).rejects.toThrow(/host is stopping/);
   });
 
+  /**
+   * A host on a fixed port below the kernel's ephemeral range (32768-60999 on
+   * Linux): a port in that range can be handed to any socket of the test files
+   * running beside this one, and CI once saw host port + 3 taken that way (the
+   * second game rightly skipped to + 4, and the test failed).
+   */
+  async function startGamesOnFixedPort(): Promise<Awaited<ReturnType<typeof startGames>>> {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const port = 20_000 + Math.floor(Math.random() * 10_000);
+      try {
+        return await startGames(port);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      }
+    }
+    throw new Error('no free host port between 20000 and 30000 in 20 tries');
+  }
+
   it('takes the first free ports after a fixed host port, skipping a taken one', async () => {
-    // A free pair of ports from the OS, then the host on the first: games from host port + 1 upward.
-    const probe = new HostHttpServer();
-    const base = await probe.listen({ port: 0, host: '127.0.0.1' });
-    await probe.close();
-    const { games, hostPort } = await startGames(base);
+    // Games from host port + 1 upward.
+    const { games, hostPort } = await startGamesOnFixedPort();
     const blocker = net.createServer();
     await new Promise<void>((resolve, reject) => {
       blocker.once('error', reject);
