@@ -422,6 +422,27 @@ describe('Peer Connected / listener peerConnected', () => {
   });
 });
 
+describe('A new offer from an engine', () => {
+  it('closes its earlier offer still connecting (the engine gave up on it), quietly; a stock peer\'s and an open one are kept', () => {
+    const r = readyRig();
+    const first = r.last().incoming('p', { lanParty: 1 });
+    const second = r.last().incoming('p', { lanParty: 1 });
+    expect(first.closed).toBe(true);
+    expect(second.closed).toBe(false);
+    expect(r.engine.getPeerStats().find((s) => s.peerId === 'p')?.connections).toBe(1);
+    second.openNow();
+    expect(r.engine.getPeerStats().find((s) => s.peerId === 'p')).toMatchObject({ state: 'open', connections: 1 });
+    // An open link is never closed by a later offer.
+    const third = r.last().incoming('p', { lanParty: 1 });
+    expect([second.closed, third.closed]).toEqual([false, false]);
+    // Stock peers may open several connections at once: all kept.
+    const stockA = r.last().incoming('s');
+    const stockB = r.last().incoming('s');
+    expect([stockA.closed, stockB.closed]).toEqual([false, false]);
+    expect(r.engine.errorOccurred()).toBe(false);
+  });
+});
+
 describe('Trigger event', () => {
   it('on all connected clients: every open connection, string and variable forms', () => {
     const r = readyRig();

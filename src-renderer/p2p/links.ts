@@ -236,6 +236,15 @@ export class LinkTable {
       // The selected pair may change (e.g. to a relay after a direct path dropped): read it again.
       if (link.state === 'open' && (state === 'connected' || state === 'completed')) this.readPath(link);
     });
+    // An engine has one attempt at a peer at a time (engine.connect does nothing while a link is live), so its new offer
+    // means it gave up on an older one still connecting here: close that one now, or it holds a second connection
+    // until the 15 s connect timeout (measured, e2e/lan/redial.spec.ts: a machine back from a pulled cable gathered no
+    // ICE candidates for its first offer, redialled 1.5 s later, and the dead twin stayed here "connecting").
+    if (direction === 'incoming' && conn.remoteIsEngine) {
+      for (const older of session.links) {
+        if (older !== link && older.direction === 'incoming' && older.state === 'connecting' && older.conn.remoteIsEngine) this.closeLink(older, 'local');
+      }
+    }
     this.updateTimer();
   }
 

@@ -89,7 +89,7 @@ describe('RedialPlanner', () => {
     expect(larger.plan(input({ self: 'b', onLan: a, busy: a, now: 30_000 }))).toMatchObject({ dial: [], abandon: [] });
   });
 
-  it('gives each next attempt twice as long, up to maxAttemptTimeoutMs, and starts over at a reappearance', () => {
+  it('gives the second attempt as long as the first, each next one twice as long, up to maxAttemptTimeoutMs, and starts over at a reappearance', () => {
     const planner = new RedialPlanner();
     const lan = new Set(['b']);
     planner.linkDown('b', 'timeout', 0);
@@ -104,7 +104,7 @@ describe('RedialPlanner', () => {
       while (planner.plan(input({ onLan: lan, busy: lan, now: at })).abandon.length === 0 && at - started < 60_000);
       timeouts.push(at - started);
     }
-    expect(timeouts).toEqual([attemptTimeoutMs, 2 * attemptTimeoutMs, Math.min(4 * attemptTimeoutMs, maxAttemptTimeoutMs), maxAttemptTimeoutMs]);
+    expect(timeouts).toEqual([attemptTimeoutMs, attemptTimeoutMs, 2 * attemptTimeoutMs, Math.min(4 * attemptTimeoutMs, maxAttemptTimeoutMs)]);
     // Gone and back: the first attempt is short again.
     planner.plan(input({ now: at + 100 }));
     at += 200;

@@ -20,12 +20,13 @@
  *   While a returning peer is listed on the LAN but not yet on our broker,
  *   the plan asks for the listing to be read again.
  * - A redial still connecting after `attemptTimeoutMs` while the peer is
- *   listed is abandoned and made again, each next attempt given twice as
- *   long (up to `maxAttemptTimeoutMs`): its offer may have gone to the
- *   peer's previous signaling socket, or reached a machine whose browser had
- *   not yet seen its interface come back. A LAN link opens in 0.1-0.4 s; CI
+ *   listed is abandoned and made again; the second gets as long, each next
+ *   one twice as long (up to `maxAttemptTimeoutMs`): its offer may have gone
+ *   to the peer's previous signaling socket, or come from a browser that had
+ *   not yet seen its interface come back (no ICE candidates: measured, two
+ *   attempts in a row can go that way). A LAN link opens in 0.1-0.4 s; CI
  *   once waited out a 3 s first attempt and missed the 3 s target by 84 ms,
- *   hence 1.5 s, doubled so a slow machine still gets a long attempt.
+ *   hence 1.5 s, doubled later so a slow machine still gets a long attempt.
  * - One side dials: the smaller id (mesh.ts's rule, so no duplicate link);
  *   the other only after `fallbackAfterMs` without a link (the smaller side
  *   may be a game that never redials).
@@ -44,7 +45,7 @@ export interface RedialTiming {
   retryAfterMs: number;
   /** A lost peer is forgotten this long after its loss. */
   giveUpAfterMs: number;
-  /** A first redial still connecting after this long is abandoned and made again (each next one gets twice as long). */
+  /** A first (and second) redial still connecting after this long is abandoned and made again (each next one gets twice as long). */
   attemptTimeoutMs: number;
   /** The longest an attempt is given before it is made again. */
   maxAttemptTimeoutMs: number;
@@ -161,7 +162,7 @@ export class RedialPlanner {
       }
       if (peerId === self) continue;
       if (input.busy.has(peerId)) {
-        const timeout = Math.min(attemptTimeoutMs * 2 ** Math.max(0, peer.attempts - 1), maxAttemptTimeoutMs);
+        const timeout = Math.min(attemptTimeoutMs * 2 ** Math.max(0, peer.attempts - 2), maxAttemptTimeoutMs);
         if (peer.lastAttempt === null || now - peer.lastAttempt < timeout) continue;
         abandon.push(peerId);
         peer.lastAttempt = now;
